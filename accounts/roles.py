@@ -1,0 +1,31 @@
+"""The agent role: staff users in the "Agents" group."""
+
+from django.contrib.auth.models import Group
+
+from accounts.models import User
+
+AGENTS_GROUP = "Agents"
+
+# Model permissions of the Agents group, by app label and model name. Agents
+# work tickets and look after customers; configuration stays with
+# administrators unless they grant more.
+AGENT_PERMISSIONS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("tickets", "ticket"): ("view", "add", "change"),
+    ("tickets", "comment"): ("view", "add"),
+    ("tickets", "attachment"): ("view", "add"),
+    ("accounts", "user"): ("view", "add", "change"),
+    ("accounts", "organization"): ("view", "add", "change"),
+    ("accounts", "membership"): ("view", "add", "change", "delete"),
+    ("helpcenter", "project"): ("view",),
+    ("helpcenter", "version"): ("view",),
+    ("helpcenter", "component"): ("view",),
+    ("helpcenter", "requesttype"): ("view",),
+}
+
+
+def make_agent(user: User) -> User:
+    """Give a user the agent role: staff status and the Agents group."""
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.groups.add(Group.objects.get(name=AGENTS_GROUP))
+    return user

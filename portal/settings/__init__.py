@@ -1,0 +1,1 @@
+"""Settings modules: base reads the environment, test adds test-only overrides."""

@@ -1,0 +1,233 @@
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organization
+from helpcenter.models import Component, Project, RequestType, TicketType, Version
+
+
+class Status(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In Progress")
+    WAITING_FOR_CUSTOMER = "waiting_for_customer", _("Waiting for customer")
+    WAITING_FOR_SUPPORT = "waiting_for_support", _("Waiting for support")
+    REVIEW_DEVELOPMENT = "review_development", _("Review Development")
+    UNCLEAR_WAITING = "unclear_waiting", _("Unclear+Waiting")
+    ESCALATED = "escalated", _("Escalated")
+    RESOLVED = "resolved", _("Resolved")
+    CANCELED = "canceled", _("Canceled")
+
+
+CLOSED_STATUSES = frozenset({Status.RESOLVED, Status.CANCELED})
+OPEN_STATUSES = frozenset(set(Status) - CLOSED_STATUSES)
+
+
+class Priority(models.IntegerChoices):
+    # Integers so that sorting by priority follows urgency.
+    LOW = 1, _("Low")
+    NORMAL = 2, _("Normal")
+    HIGH = 3, _("High")
+    CRITICAL = 4, _("Critical")
+
+
+class Ticket(models.Model):
+    """A customer's support request, known to people by its key, e.g. NET-17."""
+
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+        verbose_name=_("project"),
+    )
+    number = models.PositiveIntegerField(_("number"), editable=False)
+    summary = models.CharField(_("summary"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    type = models.CharField(_("type"), max_length=20, choices=TicketType.choices)
+    request_type = models.ForeignKey(
+        RequestType,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+        verbose_name=_("request type"),
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    status = models.CharField(
+        _("status"), max_length=24, choices=Status.choices, default=Status.OPEN
+    )
+    affected_version = models.ForeignKey(
+        Version,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("affected version"),
+    )
+    components = models.ManyToManyField(
+        Component, blank=True, related_name="tickets", verbose_name=_("components")
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="reported_tickets",
+        verbose_name=_("reporter"),
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("shared with"),
+        help_text=_("Empty: private to the reporter and the participants."),
+    )
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="participating_tickets",
+        verbose_name=_("participants"),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_tickets",
+        limit_choices_to={"is_staff": True},
+        verbose_name=_("assignee"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    status_changed_at = models.DateTimeField(_("status changed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("request")
+        verbose_name_plural = _("requests")
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "number"],
+                name="tickets_ticket_project_number_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["reporter", "-updated_at"], name="tickets_reporter_upd_idx"
+            ),
+            models.Index(
+                fields=["organization", "-updated_at"], name="tickets_org_upd_idx"
+            ),
+            models.Index(
+                fields=["status", "-updated_at"], name="tickets_status_upd_idx"
+            ),
+            models.Index(fields=["-updated_at", "-id"], name="tickets_upd_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.summary}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("tickets:detail", kwargs={"key": self.key})
+
+    @property
+    def key(self) -> str:
+        return f"{self.project.key}-{self.number}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+
+class Comment(models.Model):
+    """One entry of a request's exchange; internal notes are for agents only."""
+
+    ticket = models.ForeignKey(
+        Ticket,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("request"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="comments",
+        verbose_name=_("author"),
+    )
+    body = models.TextField(_("text"))
+    is_internal = models.BooleanField(
+        _("internal note"),
+        default=False,
+        help_text=_("Internal notes are visible to agents only."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["ticket", "created_at"], name="tickets_comment_tkt_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}: {self.body[:40]}"
+
+
+def attachment_upload_to(instance: "Attachment", filename: str) -> str:
+    """Store under a random name; the original name lives in the database only."""
+    suffix = PurePath(filename).suffix.lower()
+    if not suffix.isascii() or len(suffix) > 12 or not suffix[1:].isalnum():
+        suffix = ""
+    return f"attachments/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}{suffix}"
+
+
+class Attachment(models.Model):
+    ticket = models.ForeignKey(
+        Ticket,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("request"),
+    )
+    comment = models.ForeignKey(
+        Comment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("comment"),
+    )
+    file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size"))
+    content_type = models.CharField(_("content type"), max_length=120)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "tickets:attachment-download",
+            kwargs={"key": self.ticket.key, "attachment_id": self.pk},
+        )
+
+    @property
+    def is_internal(self) -> bool:
+        return self.comment is not None and self.comment.is_internal

@@ -1,0 +1,94 @@
+"""Read functions for tickets. Every customer-facing read goes through
+ticket_list_visible, the one access rule of the portal."""
+
+import re
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from accounts.models import Membership, User
+from tickets.models import Attachment, Comment, Ticket
+
+_KEY_PATTERN = re.compile(
+    r"^(?P<project>[A-Z][A-Z0-9]{1,9})-(?P<number>[1-9][0-9]{0,9})$"
+)
+
+
+def ticket_list_visible(*, user: User) -> QuerySet[Ticket]:
+    """Return the tickets a user may see.
+
+    Agents see every ticket. A customer sees the tickets they reported, those
+    they take part in, and those shared with an organization they currently
+    belong to. Anonymous users see none.
+    """
+    tickets = Ticket.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return tickets.none()
+    if user.is_staff:
+        return tickets
+
+    participating = Ticket.participants.through.objects.filter(user_id=user.pk).values(
+        "ticket_id"
+    )
+    organizations = Membership.objects.filter(user_id=user.pk).values("organization_id")
+    return tickets.filter(
+        Q(reporter_id=user.pk)
+        | Q(pk__in=participating)
+        | Q(organization_id__in=organizations)
+    )
+
+
+def parse_ticket_key(key: str) -> tuple[str, int] | None:
+    """Split "NET-17" into ("NET", 17); return None for anything else."""
+    match = _KEY_PATTERN.match(key)
+    if match is None:
+        return None
+    return match["project"], int(match["number"])
+
+
+def ticket_get_visible(*, user: User, key: str) -> Ticket:
+    """Return the visible ticket with this key, or raise Http404.
+
+    A ticket the user may not see answers exactly like one that does not
+    exist, so the key gives nothing away.
+    """
+    parsed = parse_ticket_key(key)
+    if parsed is None:
+        raise Http404("No such request.")
+    project_key, number = parsed
+    try:
+        return (
+            ticket_list_visible(user=user)
+            .select_related(
+                "project",
+                "request_type",
+                "reporter",
+                "organization",
+                "affected_version",
+                "assignee",
+            )
+            .prefetch_related("components", "participants")
+            .get(project__key=project_key, number=number)
+        )
+    except Ticket.DoesNotExist:
+        raise Http404("No such request.") from None
+
+
+def comment_list_visible(*, user: User, ticket: Ticket) -> QuerySet[Comment]:
+    """Return the ticket's comments in order; internal notes only for agents."""
+    comments = ticket.comments.select_related("author").prefetch_related(
+        Prefetch(
+            "attachments", queryset=Attachment.objects.order_by("created_at", "pk")
+        )
+    )
+    if not user.is_staff:
+        comments = comments.filter(is_internal=False)
+    return comments.order_by("created_at", "pk")
+
+
+def attachment_list_visible(*, user: User, ticket: Ticket) -> QuerySet[Attachment]:
+    """Return the ticket's files; files of internal notes only for agents."""
+    attachments = ticket.attachments.select_related("uploaded_by", "comment")
+    if not user.is_staff:
+        attachments = attachments.exclude(comment__is_internal=True)
+    return attachments.order_by("created_at", "pk")

@@ -1,0 +1,99 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from tickets.forms import CommentForm
+from tickets.selectors import (
+    attachment_list_visible,
+    comment_list_visible,
+    ticket_get_visible,
+    ticket_list_visible,
+)
+from tickets.services import comment_create
+
+PAGE_SIZE = 25
+
+
+@login_required
+@require_GET
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    tickets = (
+        ticket_list_visible(user=request.user)
+        .select_related("project")
+        .order_by("-updated_at", "-pk")
+    )
+    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "tickets/ticket_list.html", {"page": page})
+
+
+def _render_detail(
+    request: HttpRequest, ticket, comment_form: CommentForm, status: int = 200
+):
+    comments = comment_list_visible(user=request.user, ticket=ticket)
+    attachments = attachment_list_visible(user=request.user, ticket=ticket)
+    return render(
+        request,
+        "tickets/ticket_detail.html",
+        {
+            "ticket": ticket,
+            "comments": comments,
+            "description_attachments": [a for a in attachments if a.comment_id is None],
+            "attachments": attachments,
+            "comment_form": comment_form,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def ticket_detail(request: HttpRequest, key: str) -> HttpResponse:
+    ticket = ticket_get_visible(user=request.user, key=key)
+    return _render_detail(request, ticket, CommentForm())
+
+
+@login_required
+@require_POST
+def comment_add(request: HttpRequest, key: str) -> HttpResponse:
+    ticket = ticket_get_visible(user=request.user, key=key)
+    form = CommentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_detail(request, ticket, form, status=400)
+
+    comment_create(
+        ticket=ticket,
+        author=request.user,
+        body=form.cleaned_data["body"],
+        files=form.cleaned_data["attachments"],
+    )
+    messages.success(request, _("Your comment was added."))
+    return redirect(ticket)
+
+
+@login_required
+@require_GET
+def attachment_download(
+    request: HttpRequest, key: str, attachment_id: int
+) -> FileResponse:
+    ticket = ticket_get_visible(user=request.user, key=key)
+    attachment = get_object_or_404(
+        attachment_list_visible(user=request.user, ticket=ticket), pk=attachment_id
+    )
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing from storage.") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
