@@ -132,3 +132,20 @@ def test_unchanged_ticket_sends_nothing(superuser, client, ticket, on_commit):
         client.post(change_url(ticket), admin_form(client, ticket))
 
     assert mail.outbox == []
+
+
+def test_status_choices_follow_workflow(agent_client, ticket, agent):
+    from tickets.services import ticket_transition
+    from tickets.workflow import Actor
+
+    ticket_transition(
+        ticket=ticket, to_status=Status.CANCELED, actor=Actor.AGENT, changed_by=agent
+    )
+
+    response = agent_client.get(change_url(ticket))
+
+    choices = [
+        value
+        for value, _ in response.context["adminform"].form.fields["status"].choices
+    ]
+    assert sorted(choices) == sorted([Status.CANCELED, Status.OPEN])

@@ -14,7 +14,8 @@ from django.db import connection
 
 from portal.celery import app as celery_app
 from tickets.models import Status
-from tickets.services import ticket_change_status
+from tickets.services import ticket_transition
+from tickets.workflow import Actor
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -99,7 +100,9 @@ def worker(smtp_server, tmp_path):
 def test_worker_sends_status_email(worker, smtp_server, ticket, agent):
     _, handler = smtp_server
 
-    ticket_change_status(ticket=ticket, status=Status.IN_PROGRESS, changed_by=agent)
+    ticket_transition(
+        ticket=ticket, to_status=Status.IN_PROGRESS, actor=Actor.AGENT, changed_by=agent
+    )
 
     deadline = time.monotonic() + 60
     while (

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tickets.models import Attachment, Comment, Ticket
 from tickets.selectors import parse_ticket_key
-from tickets.services import comment_create, ticket_change_status
+from tickets.services import comment_create, ticket_transition
+from tickets.workflow import Actor, allowed_targets
 
 
 class CommentInline(admin.StackedInline):
@@ -116,13 +117,28 @@ class TicketAdmin(admin.ModelAdmin):
             return queryset.filter(project__key=project_key, number=number), False
         return super().get_search_results(request, queryset, search_term)
 
+    def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and "status" in form.base_fields:
+            allowed = {obj.status, *allowed_targets(obj.status, Actor.AGENT)}
+            field = form.base_fields["status"]
+            field.choices = [
+                (value, label) for value, label in field.choices if value in allowed
+            ]
+        return form
+
     def save_model(self, request: HttpRequest, obj: Ticket, form, change: bool) -> None:
         new_status = obj.status
         if change and "status" in form.changed_data:
             obj.status = form.initial["status"]
         super().save_model(request, obj, form, change)
         if change and new_status != obj.status:
-            ticket_change_status(ticket=obj, status=new_status, changed_by=request.user)
+            ticket_transition(
+                ticket=obj,
+                to_status=new_status,
+                actor=Actor.AGENT,
+                changed_by=request.user,
+            )
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         if formset.model is not Comment:

@@ -103,6 +103,11 @@ class Ticket(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     status_changed_at = models.DateTimeField(_("status changed"), auto_now_add=True)
+    # The status a ticket had before "Waiting for customer"; the customer's
+    # answer returns it there.
+    status_before_waiting = models.CharField(
+        max_length=24, choices=Status.choices, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("request")
@@ -231,3 +236,40 @@ class Attachment(models.Model):
     @property
     def is_internal(self) -> bool:
         return self.comment is not None and self.comment.is_internal
+
+
+class StatusChange(models.Model):
+    """One move of a ticket from one status to another, shown in its timeline."""
+
+    ticket = models.ForeignKey(
+        Ticket,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+        verbose_name=_("request"),
+    )
+    from_status = models.CharField(_("from"), max_length=24, choices=Status.choices)
+    to_status = models.CharField(_("to"), max_length=24, choices=Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="status_changes",
+        verbose_name=_("changed by"),
+        help_text=_("Empty when the system made the change."),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("changed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["ticket", "created_at"], name="tickets_statuschg_tkt_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}: {self.from_status} -> {self.to_status}"

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
 from helpcenter.models import Component, Project, RequestType, Version
-from tickets.models import Attachment, Comment, Priority, Status, Ticket
+from tickets.models import Attachment, Comment, Priority, Status, StatusChange, Ticket
 from tickets.notifications import notify_reporter
+from tickets.workflow import Actor, check_transition
 
 logger = logging.getLogger(__name__)
 
@@ -131,19 +132,50 @@ def comment_create(
 
 
 @transaction.atomic
-def ticket_change_status(*, ticket: Ticket, status: str, changed_by: User) -> Ticket:
-    if status not in Status.values:
-        raise ValidationError(_("Unknown status: %(status)s") % {"status": status})
-    old_status = ticket.status
-    if old_status == status:
-        return ticket
+def ticket_transition(
+    *,
+    ticket: Ticket,
+    to_status: str,
+    actor: Actor,
+    changed_by: User | None,
+    reason: str = "",
+) -> StatusChange | None:
+    """Move a ticket to another status if the workflow allows it.
+
+    Locks the ticket row, so two concurrent changes are applied one after
+    the other and both are checked against the status the first one left.
+    Records the change and queues the reporter's e-mail. Returns None when
+    the ticket already has that status. Raises TransitionError otherwise.
+    """
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    from_status = locked.status
+    if from_status == to_status:
+        return None
+    check_transition(from_status, to_status, actor)
+
     now = timezone.now()
-    ticket.status = status
-    ticket.status_changed_at = now
+    if to_status == Status.WAITING_FOR_CUSTOMER:
+        status_before_waiting = from_status
+    else:
+        status_before_waiting = ""
     Ticket.objects.filter(pk=ticket.pk).update(
-        status=status, status_changed_at=now, updated_at=now
+        status=to_status,
+        status_changed_at=now,
+        updated_at=now,
+        status_before_waiting=status_before_waiting,
+    )
+    ticket.status = to_status
+    ticket.status_changed_at = now
+    ticket.updated_at = now
+    ticket.status_before_waiting = status_before_waiting
+    change = StatusChange.objects.create(
+        ticket=ticket,
+        from_status=from_status,
+        to_status=to_status,
+        changed_by=changed_by,
+        reason=reason,
     )
     notify_reporter(
-        ticket=ticket, event="status", old_status=old_status, actor=changed_by
+        ticket=ticket, event="status", old_status=from_status, actor=changed_by
     )
-    return ticket
+    return change
