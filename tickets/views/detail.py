@@ -1,6 +1,7 @@
+"""The request page: facts, exchange, comments and file downloads."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,23 +12,8 @@ from tickets.selectors import (
     attachment_list_visible,
     comment_list_visible,
     ticket_get_visible,
-    ticket_list_visible,
 )
 from tickets.services import comment_create
-
-PAGE_SIZE = 25
-
-
-@login_required
-@require_GET
-def ticket_list(request: HttpRequest) -> HttpResponse:
-    tickets = (
-        ticket_list_visible(user=request.user)
-        .select_related("project")
-        .order_by("-updated_at", "-pk")
-    )
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "tickets/ticket_list.html", {"page": page})
 
 
 def _render_detail(
