@@ -2,11 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.sendfile import private_file_response
 from tickets.forms import CommentForm
 from tickets.selectors import (
     attachment_list_visible,
@@ -64,22 +66,9 @@ def comment_add(request: HttpRequest, key: str) -> HttpResponse:
 @require_GET
 def attachment_download(
     request: HttpRequest, key: str, attachment_id: int
-) -> FileResponse:
+) -> HttpResponseBase:
     ticket = ticket_get_visible(user=request.user, key=key)
     attachment = get_object_or_404(
         attachment_list_visible(user=request.user, ticket=ticket), pk=attachment_id
     )
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing from storage.") from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type="application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(attachment.file, filename=attachment.original_name)
