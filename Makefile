@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrate demo messages clean
+.PHONY: run test lint format migrate demo messages catalogs clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
@@ -20,12 +20,26 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
-run: $(VENV)/.installed
+# Compiled catalogs (.mo) are build output: `run` and `test` compile them
+# with Babel, so GNU gettext is only needed to extract messages.
+catalogs: $(VENV)/.installed
+	DEBUG=true $(BIN)/python manage.py compile_catalogs
+
+# Extract new and changed strings of the portal (not of the tests) into
+# locale/de/LC_MESSAGES/django.po.
+# Needs xgettext from GNU gettext (apt-get install gettext).
+messages: $(VENV)/.installed
+	@command -v xgettext >/dev/null || { echo "xgettext not found: install GNU gettext (apt-get install gettext)"; exit 1; }
+	DEBUG=true $(BIN)/python manage.py makemessages --locale de --no-obsolete \
+		--add-location file --ignore '.venv/*' --ignore 'var/*' --ignore 'node_modules/*' --ignore 'tests/*'
+	DEBUG=true $(BIN)/python manage.py compile_catalogs
+
+run: $(VENV)/.installed catalogs
 	DEBUG=true $(BIN)/python manage.py migrate --no-input
 	DEBUG=true $(BIN)/python manage.py demo
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed catalogs
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed

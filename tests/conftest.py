@@ -147,3 +147,12 @@ def personas(reporter, colleague, outsider, agent) -> dict[str, Client]:
 def on_commit(django_capture_on_commit_callbacks):
     """Run transaction.on_commit callbacks, which the test transaction never commits."""
     return django_capture_on_commit_callbacks
+
+
+def pytest_sessionstart(session) -> None:
+    """Compile stale translation catalogs, so a plain `pytest` run sees German."""
+    from django.conf import settings as django_settings
+
+    from accounts.catalogs import compile_catalogs
+
+    compile_catalogs(django_settings.LOCALE_PATHS)
