@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.views import home
+from portal import health
 
 admin.site.site_header = _("Customer Care Center")
 admin.site.site_title = _("Customer Care Center")
@@ -15,4 +16,9 @@ urlpatterns = [
     path("requests/", include("tickets.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Health probes, for load balancers and container health checks.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]
+
+handler500 = "portal.errors.server_error"
