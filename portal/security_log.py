@@ -3,6 +3,7 @@
 import logging
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
@@ -59,11 +60,11 @@ def log_locked_out(
 
 
 def connect_lockout_signal() -> None:
-    """Connect to django-axes's lockout signal when axes is installed."""
-    try:
-        from axes.signals import user_locked_out
-    except ImportError:
+    """Connect to django-axes's lockout signal when axes is in INSTALLED_APPS."""
+    if not apps.is_installed("axes"):
         return
+    from axes.signals import user_locked_out
+
     user_locked_out.connect(
         log_locked_out, dispatch_uid="portal.security_log.locked_out"
     )
