@@ -1,8 +1,16 @@
-from django.contrib import admin
+from axes.utils import reset as axes_reset
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import Membership, Organization, User
+from accounts.services import invitation_send
 
 
 class MembershipInline(admin.TabularInline):
@@ -17,8 +25,30 @@ class OrganizationMemberInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class InvitationForm(forms.ModelForm):
+    """Add a user without a password: they choose it through the invitation."""
+
+    class Meta:
+        model = User
+        fields = ["email", "full_name", "language", "time_zone"]
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=False)
+        user.email = User.objects.normalize_email(user.email).lower()
+        user.set_unusable_password()
+        if commit:
+            user.save()
+        return user
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """Users in the admin. Nobody sets or sees another person's password here.
+
+    New users get an invitation e-mail and choose their password themselves;
+    a forgotten password is reset by the user through the e-mail link.
+    """
+
     ordering = ["email"]
     list_display = [
         "email",
@@ -26,13 +56,16 @@ class UserAdmin(BaseUserAdmin):
         "is_staff",
         "is_active",
         "language",
-        "date_joined",
+        "invited_at",
+        "last_login",
     ]
     list_filter = ["is_staff", "is_superuser", "is_active", "language"]
     search_fields = ["email", "full_name"]
     inlines = [MembershipInline]
+    actions = ["send_invitation", "unlock_sign_in"]
+    add_form = InvitationForm
     fieldsets = [
-        (None, {"fields": ["email", "password"]}),
+        (None, {"fields": ["email"]}),
         (_("Personal details"), {"fields": ["full_name", "language", "time_zone"]}),
         (
             _("Permissions"),
@@ -46,18 +79,89 @@ class UserAdmin(BaseUserAdmin):
                 ]
             },
         ),
-        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined", "invited_at"]}),
     ]
     add_fieldsets = [
         (
             None,
             {
                 "classes": ["wide"],
-                "fields": ["email", "full_name", "password1", "password2"],
+                "fields": ["email", "full_name", "language", "time_zone"],
+                "description": _(
+                    "The new user receives an invitation e-mail with a link to "
+                    "choose their password."
+                ),
             },
         ),
     ]
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined", "invited_at"]
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = ""):
+        raise PermissionDenied("Users choose their passwords themselves.")
+
+    def save_model(self, request: HttpRequest, obj: User, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            invitation_send(user=obj)
+            self.message_user(
+                request,
+                _("An invitation e-mail was sent to %(email)s.") % {"email": obj.email},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Send invitation e-mail"), permissions=["change"])
+    def send_invitation(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        invited = 0
+        skipped = 0
+        with transaction.atomic():
+            for user in queryset:
+                if user.has_usable_password() or not user.is_active:
+                    skipped += 1
+                    continue
+                invitation_send(user=user)
+                invited += 1
+        if invited:
+            self.message_user(
+                request,
+                ngettext(
+                    "Sent %(count)d invitation. Earlier links of these users no longer work.",
+                    "Sent %(count)d invitations. Earlier links of these users no longer work.",
+                    invited,
+                )
+                % {"count": invited},
+                messages.SUCCESS,
+            )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d user was skipped: inactive, or already has a password "
+                    "(they can reset it on the login page).",
+                    "%(count)d users were skipped: inactive, or already have a password "
+                    "(they can reset it on the login page).",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
+
+    @admin.action(
+        description=_("Unlock sign-in after failed attempts"), permissions=["change"]
+    )
+    def unlock_sign_in(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        unlocked = 0
+        for user in queryset:
+            unlocked += axes_reset(username=user.email)
+        self.message_user(
+            request,
+            ngettext(
+                "Removed %(count)d record of failed sign-in attempts.",
+                "Removed %(count)d records of failed sign-in attempts.",
+                unlocked,
+            )
+            % {"count": unlocked},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Organization)

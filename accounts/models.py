@@ -1,3 +1,5 @@
+import hashlib
+import uuid
 import zoneinfo
 
 from django.conf import settings
@@ -18,6 +20,16 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(
             _("%(value)s is not a known time zone."), params={"value": value}
         )
+
+
+def avatar_upload_to(instance: "User", filename: str) -> str:
+    # The stored name never contains what the uploader called the file.
+    return f"avatars/{uuid.uuid4().hex}.png"
+
+
+# Number of background colours for initials avatars: .avatar-color-0 to
+# .avatar-color-7 in static/css/portal.css.
+AVATAR_COLOR_COUNT = 8
 
 
 class UserManager(BaseUserManager["User"]):
@@ -71,6 +83,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         default="Europe/Berlin",
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    avatar = models.FileField(
+        _("avatar"), upload_to=avatar_upload_to, blank=True, editable=False
+    )
+    invited_at = models.DateTimeField(
+        _("invitation sent"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the latest invitation e-mail was sent."),
+    )
 
     objects = UserManager()
 
@@ -109,6 +131,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     def initials(self) -> str:
         words = [word for word in self.display_name.replace("@", " ").split() if word]
         return "".join(word[0] for word in words[:2]).upper() or "?"
+
+    @property
+    def avatar_color(self) -> int:
+        """A palette index derived from the name, the same on every page."""
+        digest = hashlib.sha256(self.display_name.encode()).digest()
+        return digest[0] % AVATAR_COLOR_COUNT
 
 
 class Organization(models.Model):

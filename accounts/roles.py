@@ -1,6 +1,6 @@
 """The agent role: staff users in the "Agents" group."""
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from accounts.models import User
 
@@ -23,9 +23,27 @@ AGENT_PERMISSIONS: dict[tuple[str, str], tuple[str, ...]] = {
 }
 
 
+def agents_group() -> Group:
+    """Return the Agents group, recreating it with its permissions if missing.
+
+    Migration 0002 creates the group; a flushed database (e.g. after a
+    transactional test) has none, so this recreates it.
+    """
+    group, created = Group.objects.get_or_create(name=AGENTS_GROUP)
+    if created:
+        for (app_label, model), actions in AGENT_PERMISSIONS.items():
+            group.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label=app_label,
+                    codename__in=[f"{action}_{model}" for action in actions],
+                )
+            )
+    return group
+
+
 def make_agent(user: User) -> User:
     """Give a user the agent role: staff status and the Agents group."""
     user.is_staff = True
     user.save(update_fields=["is_staff"])
-    user.groups.add(Group.objects.get(name=AGENTS_GROUP))
+    user.groups.add(agents_group())
     return user

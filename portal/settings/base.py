@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "portal",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "helpcenter",
     "tickets",
@@ -61,9 +65,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.UserPreferencesMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -107,6 +115,12 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# AxesStandaloneBackend first: it refuses a locked-out client before the
+# password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "helpcenter:project-list"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -118,6 +132,41 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# ---------------------------------------------------------------------------
+# Accounts: invitations, sign-up, password reset, lockout, two-factor, avatars
+# ---------------------------------------------------------------------------
+# Whether anyone may create an account at /accounts/signup/. Off: support
+# invites every customer from the admin.
+SIGNUP_ENABLED = env_bool("SIGNUP_ENABLED", False)
+# How long an invitation link and a password reset link stay valid, in hours.
+INVITATION_TIMEOUT_HOURS = env_int("INVITATION_TIMEOUT_HOURS", 7 * 24, minimum=1)
+PASSWORD_RESET_TIMEOUT = (
+    env_int("PASSWORD_RESET_TIMEOUT_HOURS", 24, minimum=1) * 60 * 60
+)
+# django-axes: after AXES_FAILURE_LIMIT failed logins for one e-mail address
+# from one IP address, that pair is locked for AXES_COOLOFF_MINUTES.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
+AXES_VERBOSE = False
+# Behind a reverse proxy, set AXES_IPWARE_PROXY_COUNT so the client's address
+# is read from X-Forwarded-For instead of the proxy's.
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_IPWARE_PROXY_COUNT", 0, minimum=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    if AXES_IPWARE_PROXY_COUNT
+    else ["REMOTE_ADDR"]
+)
+# Two-factor authentication (django-otp, TOTP and recovery codes).
+# Customers may turn it on; with TWO_FACTOR_REQUIRED_FOR_AGENTS, agents must.
+TWO_FACTOR_REQUIRED_FOR_AGENTS = env_bool("TWO_FACTOR_REQUIRED_FOR_AGENTS", False)
+# Avatars: the largest upload in bytes; stored re-encoded as a square PNG.
+AVATAR_MAX_SIZE = env_int("AVATAR_MAX_SIZE", 2 * 1024 * 1024, minimum=1)
+AVATAR_PIXELS = 256
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German"))]
@@ -206,6 +255,8 @@ SUPPORT_EMAIL = env_str("SUPPORT_EMAIL", "support@localhost")
 SUPPORT_ADDRESS = env_str(
     "SUPPORT_ADDRESS", "Support Desk, Beispielstraße 1, 10115 Berlin"
 )
+# The account name authenticator apps show next to the six-digit code.
+OTP_TOTP_ISSUER = SUPPORT_NAME
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
