@@ -5,7 +5,9 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -95,6 +97,52 @@ class UserAdmin(BaseUserAdmin):
         ),
     ]
     readonly_fields = ["last_login", "date_joined", "invited_at"]
+    change_form_template = "admin/accounts/user/change_form.html"
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<int:user_id>/invite/",
+                self.admin_site.admin_view(self.resend_invitation_view),
+                name="accounts_user_invite",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def resend_invitation_view(
+        self, request: HttpRequest, user_id: int
+    ) -> HttpResponse:
+        """Send the invitation again from the user's change page (POST only)."""
+        user = get_object_or_404(User, pk=user_id)
+        if request.method != "POST" or not self.has_change_permission(request, user):
+            raise PermissionDenied("Sending invitations needs the change permission.")
+        if user.has_usable_password() or not user.is_active:
+            self.message_user(
+                request,
+                _(
+                    "%(email)s already has a password or is inactive, so no "
+                    "invitation was sent. They can reset the password on the login page."
+                )
+                % {"email": user.email},
+                messages.WARNING,
+            )
+        else:
+            invitation_send(user=user)
+            self.message_user(
+                request,
+                _(
+                    "A new invitation e-mail was sent to %(email)s. The earlier link no longer works."
+                )
+                % {"email": user.email},
+                messages.SUCCESS,
+            )
+        return redirect("admin:accounts_user_change", user.pk)
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        context["can_invite"] = bool(
+            obj is not None and obj.is_active and not obj.has_usable_password()
+        )
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = ""):
         raise PermissionDenied("Users choose their passwords themselves.")

@@ -287,6 +287,8 @@ def _base32_key(device: TOTPDevice) -> str:
 @login_required
 @require_GET
 def two_factor_qr(request: HttpRequest) -> HttpResponse:
+    if two_factor_enabled(request.user):
+        raise Http404("Two-factor authentication is already on.")
     device = pending_device(request.user)
     response = HttpResponse(qr_code_svg(device), content_type="image/svg+xml")
     response["Cache-Control"] = "private, no-store"

@@ -6,6 +6,8 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
 from accounts.tokens import invitation_token_generator
@@ -97,6 +99,15 @@ def test_invitation_link_expires(settings, reporter):
 
     assert not generator.check_token(reporter, old_token)
     assert generator.check_token(reporter, fresh_token)
+    uidb64 = urlsafe_base64_encode(force_bytes(reporter.pk))
+    expired_page = Client().get(
+        reverse("accounts:invitation", args=[uidb64, old_token]), follow=True
+    )
+    fresh_page = Client().get(
+        reverse("accounts:invitation", args=[uidb64, fresh_token]), follow=True
+    )
+    assert "This invitation link is no longer valid" in expired_page.text
+    assert 'name="new_password1"' in fresh_page.text
 
 
 def test_resent_invitation_invalidates_old_link(agent_client, reporter, on_commit):
@@ -190,3 +201,48 @@ def test_signup_when_enabled_sends_link(settings, client, reporter, on_commit):
         [reporter.email],
     ]
     assert not User.objects.get(email="fresh@gamma.example").has_usable_password()
+
+
+def test_resend_button_on_change_page(agent_client, reporter, on_commit):
+    reporter.set_unusable_password()
+    reporter.save()
+    change = agent_client.get(reverse("admin:accounts_user_change", args=[reporter.pk]))
+    assert "Resend invitation" in change.text
+
+    with on_commit(execute=True):
+        response = agent_client.post(
+            reverse("admin:accounts_user_invite", args=[reporter.pk])
+        )
+
+    assert response.status_code == 302
+    assert [message.to for message in mail.outbox] == [[reporter.email]]
+    assert (
+        agent_client.get(
+            reverse("admin:accounts_user_invite", args=[reporter.pk])
+        ).status_code
+        == 403
+    )
+
+
+def test_resend_skips_user_with_password(agent_client, reporter, on_commit):
+    change = agent_client.get(reverse("admin:accounts_user_change", args=[reporter.pk]))
+    assert "Resend invitation" not in change.text
+
+    with on_commit(execute=True):
+        agent_client.post(reverse("admin:accounts_user_invite", args=[reporter.pk]))
+
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("persona", ["reporter", "colleague", "outsider", "anonymous"])
+def test_customers_cannot_resend(personas, reporter, persona, on_commit):
+    reporter.set_unusable_password()
+    reporter.save()
+    with on_commit(execute=True):
+        response = personas[persona].post(
+            reverse("admin:accounts_user_invite", args=[reporter.pk])
+        )
+
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+    assert mail.outbox == []

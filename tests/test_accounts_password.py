@@ -31,6 +31,19 @@ def test_reset_page_answers_alike_for_known_and_unknown(reporter, on_commit):
     assert [message.to for message in mail.outbox] == [[reporter.email]]
 
 
+def test_reset_request_does_same_work_for_any_address(
+    reporter, django_assert_num_queries
+):
+    """The request path only queues the e-mail, so timing cannot reveal an account."""
+    with django_assert_num_queries(0):
+        known = Client().post(RESET, {"email": reporter.email})
+    with django_assert_num_queries(0):
+        unknown = Client().post(RESET, {"email": "nobody@alpha.example"})
+
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+
+
 def test_reset_link_sets_password_once(reporter, on_commit):
     request_reset(reporter.email, on_commit)
     link = re.search(r"/accounts/password/reset/[^\s]+/[^\s]+/", mail.outbox[0].body)

@@ -113,6 +113,15 @@ def test_recovery_code_works_once(personas, reporter):
     assert second.get("/requests/").status_code == 302
 
 
+def test_qr_code_gone_once_enabled(personas, reporter):
+    enable_two_factor(personas["reporter"], reporter)
+
+    response = personas["reporter"].get(reverse("accounts:two-factor-qr"))
+
+    assert response.status_code == 404
+    assert TOTPDevice.objects.filter(user=reporter).count() == 1
+
+
 def test_half_signed_in_user_cannot_replace_device(personas, reporter):
     enable_two_factor(personas["reporter"], reporter)
     client, _ = password_login(reporter)
