@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrate demo messages catalogs clean
+.PHONY: run test lint format migrate demo messages catalogs smoke clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
@@ -41,6 +41,13 @@ run: $(VENV)/.installed catalogs
 
 test: $(VENV)/.installed catalogs
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Production-style stack without Docker: gunicorn (DEBUG off), Celery worker
+# and beat, an SMTP sink, against the local PostgreSQL and Redis. Recreates the
+# database ccc_smoke and flushes Redis DB 15 (SMOKE_DATABASE_URL and
+# SMOKE_REDIS_URL change them); serves on 127.0.0.1:18880-18881 (SMOKE_PORT).
+smoke: $(VENV)/.installed catalogs
+	$(BIN)/python scripts/smoke.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -15,7 +15,7 @@ threads = env_int("GUNICORN_THREADS", 1, minimum=1)
 timeout = env_int("GUNICORN_TIMEOUT", 60, minimum=1)
 graceful_timeout = 30
 # Uploads and slow clients are buffered by the front proxy in production; this
-# caps how long an idle keep-alive connection holds a worker.
+# caps how long an idle keep-alive connection keeps a worker busy.
 keepalive = 5
 # RequestIdMiddleware writes one line per request, so gunicorn's access log
 # would only repeat it without the request id.
@@ -25,6 +25,9 @@ logconfig_dict = logging_from_environment()
 # Workers start from the loaded app, which saves memory and start-up time.
 preload_app = True
 worker_tmp_dir = env_str("GUNICORN_WORKER_TMP_DIR") or None
+# The control socket (gunicorn 24+) would live in the home folder, which is
+# read-only in the image; nothing here uses it.
+control_socket_disable = True
 
 logger = logging.getLogger("portal.lifecycle")
 

@@ -1,6 +1,6 @@
 """Probes for load balancers and orchestrators: /healthz and /readyz.
 
-Both answer with a bare status and no details, because they are public. The
+Both return a bare status and no details, because they are public. The
 reason for a failed readiness check goes to the log instead.
 """
 
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 logger = logging.getLogger(__name__)
 
-# Seconds each dependency may take to answer before the probe fails.
+# Seconds each dependency may take to respond before the probe fails.
 PROBE_TIMEOUT = 2
 
 _migrations_applied = False
@@ -32,7 +32,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @never_cache
 @require_GET
 def readyz(request: HttpRequest) -> JsonResponse:
-    """Report whether the database and Redis answer and all migrations are applied."""
+    """Report whether the database and Redis respond and all migrations are applied."""
     failed = [
         name
         for name, check in (

@@ -117,7 +117,7 @@ def build_logging(log_format: str, level: str) -> dict[str, Any]:
             # "Not Found: /x" warnings would only repeat it. Errors stay.
             "django.request": {"level": "ERROR"},
             "django.server": {"level": "WARNING"},
-            # Gunicorn's loggers have their own handlers unless told otherwise.
+            # Gunicorn adds its own handlers to these loggers unless they are set here.
             "gunicorn.error": {"handlers": [], "propagate": True},
             "gunicorn.access": {"handlers": [], "propagate": False},
         },

@@ -1,7 +1,7 @@
 """Container health checks that need neither curl nor a Django start-up.
 
     python -m portal.probe http://127.0.0.1:8000/readyz   # web: the portal is ready
-    python -m portal.probe redis                          # beat: the broker answers
+    python -m portal.probe redis                          # beat: the broker responds
 
 Exits 0 when healthy and 1 otherwise, with the reason on stderr. The HTTP probe
 sends the first entry of ALLOWED_HOSTS as Host header, so Django accepts it.
@@ -26,7 +26,7 @@ def probe_host() -> str:
 
 def check_http(url: str) -> str | None:
     request = urllib.request.Request(url, headers={"Host": probe_host()})  # noqa: S310 - URL from the health check command
-    # No proxy: the probe targets this container, whatever HTTP_PROXY says.
+    # No proxy: the probe targets this container, even when HTTP_PROXY is set.
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
         with opener.open(request, timeout=TIMEOUT) as response:

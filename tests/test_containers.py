@@ -7,6 +7,7 @@ command against this project's management commands, modules and URLs.
 """
 
 import importlib
+import importlib.util
 import json
 import re
 import shlex
@@ -243,3 +244,32 @@ def test_readme_lists_every_variable():
     readme = (ROOT / "README.md").read_text()
 
     assert {name for name in variables_read() if f"`{name}`" not in readme} == set()
+
+
+def load_smoke_script():
+    spec = importlib.util.spec_from_file_location(
+        "smoke", ROOT / "scripts" / "smoke.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    "service, attribute, last_shared",
+    [
+        ("web", "WEB_COMMAND", "portal.wsgi:application"),
+        ("worker", "WORKER_COMMAND", "worker"),
+        ("beat", "BEAT_COMMAND", "beat"),
+    ],
+)
+def test_smoke_run_starts_compose_commands(service, attribute, last_shared):
+    """make smoke runs what the containers run, up to the subcommand's options."""
+    compose_command = load_compose()["services"][service]["command"]
+    smoke_command = getattr(load_smoke_script(), attribute)
+    program, *smoke_arguments = smoke_command[1:]
+    shared = smoke_arguments[: smoke_arguments.index(last_shared) + 1]
+
+    assert smoke_command[0] == "-m"
+    assert program == compose_command[0]
+    assert compose_command[1 : len(shared) + 1] == shared

@@ -264,7 +264,7 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
 # ---------------------------------------------------------------------------
 # Production security. With DEBUG off, cookies are Secure, plain HTTP is
-# redirected to HTTPS and HSTS is sent; each can be switched off for a trial
+# redirected to HTTPS and HSTS is sent. Each can be switched off for a trial
 # over plain HTTP (see .env.example). `manage.py check --deploy` is clean with
 # the defaults.
 # ---------------------------------------------------------------------------
@@ -290,7 +290,7 @@ if not DEBUG:
     # the browsers' preload list (hstspreload.org).
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto, turn this on so
-# Django knows the request was HTTPS. Only when the proxy always overwrites the
+# Django treats the request as HTTPS. Only when the proxy always overwrites the
 # header: otherwise a client could claim HTTPS.
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
