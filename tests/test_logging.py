@@ -196,3 +196,26 @@ def test_settings_reject_unknown_log_format():
 
     assert result.returncode != 0
     assert "LOG_FORMAT='xml' is not one of plain, json" in result.stderr
+
+
+def test_lockout_is_logged_without_secrets(settings, reporter, json_lines):
+    settings.AXES_FAILURE_LIMIT = 2
+    client = Client()
+
+    for _ in range(3):
+        client.post(
+            reverse("accounts:login"),
+            {"username": reporter.email, "password": "wrong-" + PASSWORD},
+        )
+
+    events = [
+        line["event"] for line in json_lines() if line["logger"] == "portal.security"
+    ]
+    assert "login_locked_out" in events
+    locked = next(
+        line for line in json_lines() if line.get("event") == "login_locked_out"
+    )
+    assert re.fullmatch(r"[0-9a-f]{16}", locked["login_fingerprint"])
+    text = json.dumps(json_lines()).lower()
+    assert reporter.email not in text
+    assert PASSWORD not in text
