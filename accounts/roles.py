@@ -22,6 +22,12 @@ AGENT_PERMISSIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("helpcenter", "requesttype"): ("view",),
 }
 
+# Added by migration 0004, after django-axes created its tables: agents see
+# the records of failed logins and delete them to unlock a user.
+AGENT_LOCKOUT_PERMISSIONS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("axes", "accessattempt"): ("view", "delete"),
+}
+
 
 def agents_group() -> Group:
     """Return the Agents group, recreating it with its permissions if missing.
@@ -31,7 +37,8 @@ def agents_group() -> Group:
     """
     group, created = Group.objects.get_or_create(name=AGENTS_GROUP)
     if created:
-        for (app_label, model), actions in AGENT_PERMISSIONS.items():
+        permissions = AGENT_PERMISSIONS | AGENT_LOCKOUT_PERMISSIONS
+        for (app_label, model), actions in permissions.items():
             group.permissions.add(
                 *Permission.objects.filter(
                     content_type__app_label=app_label,

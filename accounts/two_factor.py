@@ -107,6 +107,8 @@ def two_factor_verify(request: HttpRequest, token: str) -> bool:
         return False
     otp_login(request, device)
     request.session.pop(SESSION_KEY, None)
+    # The session gains rights here, so it gets a new key like at login.
+    request.session.cycle_key()
     return True
 
 

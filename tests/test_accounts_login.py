@@ -135,3 +135,16 @@ def test_login_page_language_switch(db):
     )
     assert response.status_code == 200
     assert "Passwort vergessen?" in response.text
+
+
+def test_agent_sees_lock_records_in_admin(settings, reporter, agent):
+    settings.AXES_FAILURE_LIMIT = 2
+    for _ in range(2):
+        post_login(Client(), reporter.email, "wrong")
+    admin = Client()
+    admin.force_login(agent)
+
+    listing = admin.get(reverse("admin:axes_accessattempt_changelist"))
+
+    assert listing.status_code == 200
+    assert reporter.email in listing.text

@@ -82,11 +82,13 @@ def test_login_asks_for_code_after_setup(personas, reporter):
     assert client.get(reverse("admin:index")).status_code == 302
 
     device = TOTPDevice.objects.get(user=reporter, confirmed=True)
+    key_before = client.session.session_key
     verified = client.post(
         VERIFY, {"token": current_code(device, steps_ahead=1), "next": "/requests/"}
     )
     assert verified.status_code == 302
     assert verified["Location"] == "/requests/"
+    assert client.session.session_key != key_before
     assert client.get("/requests/").status_code == 200
 
 
