@@ -4,6 +4,9 @@ At login, the session records which step the user still owes: "verify" when
 they have a confirmed TOTP device, "setup" when they are an agent and
 TWO_FACTOR_REQUIRED_FOR_AGENTS is on but they have no device yet.
 TwoFactorMiddleware keeps them on that page until it is done.
+
+NOTE: the step is decided at login, so turning TWO_FACTOR_REQUIRED_FOR_AGENTS
+on does not affect agents who are already signed in until they log in again.
 """
 
 import io
