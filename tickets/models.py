@@ -130,6 +130,20 @@ class Ticket(models.Model):
                 fields=["status", "-updated_at"], name="tickets_status_upd_idx"
             ),
             models.Index(fields=["-updated_at", "-id"], name="tickets_upd_idx"),
+            # Filters of the agents' queue in the admin.
+            models.Index(
+                fields=["assignee", "-updated_at"], name="tickets_assignee_upd_idx"
+            ),
+            models.Index(
+                fields=["project", "-updated_at"], name="tickets_project_upd_idx"
+            ),
+            models.Index(
+                fields=["status", "status_changed_at"], name="tickets_status_since_idx"
+            ),
+            models.Index(
+                fields=["priority", "-updated_at"], name="tickets_priority_upd_idx"
+            ),
+            models.Index(fields=["type", "-updated_at"], name="tickets_type_upd_idx"),
         ]
 
     def __str__(self) -> str:
@@ -268,7 +282,11 @@ class StatusChange(models.Model):
         indexes = [
             models.Index(
                 fields=["ticket", "created_at"], name="tickets_statuschg_tkt_idx"
-            )
+            ),
+            # The admin's "escalated at some time" filter.
+            models.Index(
+                fields=["to_status", "ticket"], name="tickets_statuschg_to_idx"
+            ),
         ]
 
     def __str__(self) -> str:
