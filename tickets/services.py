@@ -179,3 +179,22 @@ def ticket_transition(
         ticket=ticket, event="status", old_status=from_status, actor=changed_by
     )
     return change
+
+
+def ticket_assign(*, ticket: Ticket, assignee: User | None) -> bool:
+    """Set the agent working on a ticket; return False if nothing changed."""
+    if assignee is not None and not assignee.is_staff:
+        raise ValidationError(
+            _("%(user)s is not an agent and cannot be assigned.")
+            % {"user": assignee.display_name}
+        )
+    if ticket.assignee_id == (assignee.pk if assignee else None):
+        return False
+    now = timezone.now()
+    Ticket.objects.filter(pk=ticket.pk).update(assignee=assignee, updated_at=now)
+    ticket.assignee = assignee
+    ticket.updated_at = now
+    logger.info(
+        "ticket %s assigned to user %s", ticket.key, assignee.pk if assignee else None
+    )
+    return True
