@@ -1,18 +1,24 @@
+from urllib.parse import urlencode
+
 from axes.utils import reset as axes_reset
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import Membership, Organization, User
+from accounts.roles import StaffAccountProtection
 from accounts.services import invitation_send
+from tickets.models import OPEN_STATUSES, Ticket
 
 
 class MembershipInline(admin.TabularInline):
@@ -44,7 +50,7 @@ class InvitationForm(forms.ModelForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(StaffAccountProtection, BaseUserAdmin):
     """Users in the admin. Nobody sets or sees another person's password here.
 
     New users get an invitation e-mail and choose their password themselves;
@@ -214,6 +220,92 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["name", "created_at"]
+    """A client company with its members and a window on its tickets."""
+
+    list_display = ["name", "member_count", "open_tickets", "created_at"]
     search_fields = ["name"]
     inlines = [OrganizationMemberInline]
+    fields = ["name", "tickets_overview", "private_projects", "created_at"]
+    readonly_fields = ["tickets_overview", "private_projects", "created_at"]
+
+    # Ticket rows shown on an organization's page; the ticket list has the rest.
+    RECENT_TICKETS = 10
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Organization]:
+        # Subqueries count per row; joining members and tickets at once
+        # would multiply the rows.
+        members = (
+            Membership.objects.filter(organization=OuterRef("pk"))
+            .order_by()
+            .values("organization")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        open_tickets = (
+            Ticket.objects.filter(organization=OuterRef("pk"), status__in=OPEN_STATUSES)
+            .order_by()
+            .values("organization")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                member_total=Coalesce(Subquery(members), 0),
+                open_ticket_total=Coalesce(Subquery(open_tickets), 0),
+            )
+        )
+
+    @admin.display(description=_("members"), ordering="member_total")
+    def member_count(self, organization: Organization) -> int:
+        return organization.member_total
+
+    @admin.display(description=_("open tickets"), ordering="open_ticket_total")
+    def open_tickets(self, organization: Organization) -> str:
+        url = reverse("admin:tickets_ticket_changelist")
+        query = urlencode({"organization__id__exact": organization.pk, "state": "open"})
+        return format_html(
+            '<a href="{}?{}">{}</a>', url, query, organization.open_ticket_total
+        )
+
+    @admin.display(description=_("tickets"))
+    def tickets_overview(self, organization: Organization) -> str:
+        if organization.pk is None:
+            return "–"
+        tickets = list(
+            Ticket.objects.filter(organization=organization)
+            .select_related("project")
+            .order_by("-updated_at", "-pk")[: self.RECENT_TICKETS]
+        )
+        url = reverse("admin:tickets_ticket_changelist")
+        query = urlencode({"organization__id__exact": organization.pk})
+        rows = format_html_join(
+            "",
+            '<li><a href="{}">{}</a> {} ({})</li>',
+            (
+                (
+                    reverse("admin:tickets_ticket_change", args=[ticket.pk]),
+                    ticket.key,
+                    ticket.summary,
+                    ticket.get_status_display(),
+                )
+                for ticket in tickets
+            ),
+        )
+        return format_html(
+            '<ul class="ws-org-tickets">{}</ul><a href="{}?{}">{}</a>',
+            rows,
+            url,
+            query,
+            _("All tickets shared with this organization"),
+        )
+
+    @admin.display(description=_("projects only for selected organizations"))
+    def private_projects(self, organization: Organization) -> str:
+        if organization.pk is None:
+            return "–"
+        names = organization.projects.filter(is_public=False).values_list(
+            "name", flat=True
+        )
+        return ", ".join(names) or "–"

@@ -1,18 +1,22 @@
 """The agent role: staff users in the "Agents" group."""
 
 from django.contrib.auth.models import Group, Permission
+from django.http import HttpRequest
 
 from accounts.models import User
 
 AGENTS_GROUP = "Agents"
 
 # Model permissions of the Agents group, by app label and model name. Agents
-# work tickets and look after customers; configuration stays with
-# administrators unless they grant more.
+# work tickets and look after customers and organizations; configuration
+# (projects, versions, components, request types) and other staff stay with
+# administrators unless they grant more. A data migration syncs the group
+# with this table: change both together.
 AGENT_PERMISSIONS: dict[tuple[str, str], tuple[str, ...]] = {
-    ("tickets", "ticket"): ("view", "add", "change"),
+    ("tickets", "ticket"): ("view", "change"),
     ("tickets", "comment"): ("view", "add"),
     ("tickets", "attachment"): ("view", "add"),
+    ("tickets", "statuschange"): ("view",),
     ("accounts", "user"): ("view", "add", "change"),
     ("accounts", "organization"): ("view", "add", "change"),
     ("accounts", "membership"): ("view", "add", "change", "delete"),
@@ -27,6 +31,9 @@ AGENT_PERMISSIONS: dict[tuple[str, str], tuple[str, ...]] = {
 AGENT_LOCKOUT_PERMISSIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("axes", "accessattempt"): ("view", "delete"),
 }
+
+# User fields that grant power; only superusers may change them.
+PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
 
 
 def agents_group() -> Group:
@@ -54,3 +61,49 @@ def make_agent(user: User) -> User:
     user.save(update_fields=["is_staff"])
     user.groups.add(agents_group())
     return user
+
+
+def sync_agents_group(apps) -> None:
+    """Give the Agents group exactly the permissions of both tables above.
+
+    For data migrations: apps is the migration's app registry. Permissions
+    the tables do not list are removed from the group.
+    """
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name=AGENTS_GROUP)
+    wanted = [
+        Permission.objects.get(
+            content_type__app_label=app_label, codename=f"{action}_{model}"
+        )
+        for (app_label, model), actions in (
+            AGENT_PERMISSIONS | AGENT_LOCKOUT_PERMISSIONS
+        ).items()
+        for action in actions
+    ]
+    group.permissions.set(wanted)
+
+
+class StaffAccountProtection:
+    """Admin mixin for the user admin: staff accounts are for superusers.
+
+    Without superuser status, an agent who may change users edits customers
+    only: staff accounts are read-only, and the fields that grant staff or
+    superuser status, groups and permissions cannot be changed.
+    """
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += [name for name in PRIVILEGE_FIELDS if name not in fields]
+        return fields
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        if obj is not None and obj.is_staff and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        if obj is not None and obj.is_staff and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)

@@ -1,6 +1,15 @@
+from urllib.parse import urlencode
+
 from django.contrib import admin
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from helpcenter.models import Component, Project, RequestType, Version
+from tickets.models import OPEN_STATUSES, Ticket
 
 
 class VersionInline(admin.TabularInline):
@@ -21,11 +30,51 @@ class RequestTypeInline(admin.StackedInline):
 
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
-    list_display = ["key", "name", "is_public", "is_active"]
+    """A support project with its versions, components and request types.
+
+    Visibility: a public project is offered to every customer; otherwise
+    only members of the chosen organizations see it.
+    """
+
+    list_display = ["key", "name", "visibility", "is_active", "open_tickets"]
     list_filter = ["is_public", "is_active"]
     search_fields = ["key", "name"]
+    fieldsets = [
+        (None, {"fields": ["key", "name", "description", "is_active"]}),
+        (_("Visibility"), {"fields": ["is_public", "organizations"]}),
+    ]
     filter_horizontal = ["organizations"]
     inlines = [VersionInline, ComponentInline, RequestTypeInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Project]:
+        open_tickets = (
+            Ticket.objects.filter(project=OuterRef("pk"), status__in=OPEN_STATUSES)
+            .order_by()
+            .values("project")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(open_ticket_total=Coalesce(Subquery(open_tickets), 0))
+            .prefetch_related("organizations")
+        )
+
+    @admin.display(description=_("visible to"), ordering="is_public")
+    def visibility(self, project: Project) -> str:
+        if project.is_public:
+            return _("All customers")
+        names = [organization.name for organization in project.organizations.all()]
+        return ", ".join(names) or _("Nobody (no organization chosen)")
+
+    @admin.display(description=_("open tickets"), ordering="open_ticket_total")
+    def open_tickets(self, project: Project) -> str:
+        url = reverse("admin:tickets_ticket_changelist")
+        query = urlencode({"project__id__exact": project.pk, "state": "open"})
+        return format_html(
+            '<a href="{}?{}">{}</a>', url, query, project.open_ticket_total
+        )
 
 
 @admin.register(Version)
