@@ -1,7 +1,7 @@
 """Bulk actions of the ticket list: assignment and status changes.
 
 Every ticket of a bulk status change is checked against the workflow on
-its own, so one refused move does not stop the others. The result message
+its own, so one rejected move does not stop the others. The result message
 names the tickets that did not move and why.
 """
 
@@ -30,10 +30,10 @@ def bulk_transition(
     queryset: QuerySet[Ticket],
     to_status: Status,
 ) -> None:
-    """Move each selected ticket and report the moved, unchanged and refused."""
+    """Move each selected ticket and report the moved, unchanged and rejected."""
     moved: list[Ticket] = []
     unchanged: list[Ticket] = []
-    refused: list[str] = []
+    rejected: list[str] = []
     for ticket in queryset.select_related("project").order_by("project__key", "number"):
         try:
             change = ticket_transition(
@@ -43,7 +43,7 @@ def bulk_transition(
                 changed_by=request.user,
             )
         except TransitionError as error:
-            refused.append(f"{ticket.key}: {error}")
+            rejected.append(f"{ticket.key}: {error}")
             continue
         if change is None:
             unchanged.append(ticket)
@@ -82,15 +82,15 @@ def bulk_transition(
             },
             messages.INFO,
         )
-    if refused:
+    if rejected:
         modeladmin.message_user(
             request,
             ngettext(
                 "%(count)d ticket was not moved. %(reasons)s",
                 "%(count)d tickets were not moved. %(reasons)s",
-                len(refused),
+                len(rejected),
             )
-            % {"count": len(refused), "reasons": " ".join(refused)},
+            % {"count": len(rejected), "reasons": " ".join(rejected)},
             messages.WARNING,
         )
 
