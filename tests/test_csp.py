@@ -66,7 +66,7 @@ def test_download_keeps_its_sandbox_policy(personas, make_ticket):
         ("reporter", "tickets:list"),
         ("agent", "admin:index"),
         ("agent", "admin:tickets_ticket_changelist"),
-        ("agent", "admin:tickets_ticket_add"),
+        ("agent", "admin:accounts_organization_add"),
         ("agent", "admin:accounts_user_changelist"),
     ],
 )
