@@ -1,5 +1,3 @@
-from urllib.parse import urlencode
-
 from axes.utils import reset as axes_reset
 from django import forms
 from django.contrib import admin, messages
@@ -18,7 +16,9 @@ from django.utils.translation import ngettext
 from accounts.models import Membership, Organization, User
 from accounts.roles import StaffAccountProtection
 from accounts.services import invitation_send
-from tickets.models import OPEN_STATUSES, Ticket
+from tickets.admin.queues import ticket_list_link
+from tickets.models import Ticket
+from tickets.selectors import open_ticket_count
 
 
 class MembershipInline(admin.TabularInline):
@@ -241,19 +241,12 @@ class OrganizationAdmin(admin.ModelAdmin):
             .annotate(count=Count("pk"))
             .values("count")
         )
-        open_tickets = (
-            Ticket.objects.filter(organization=OuterRef("pk"), status__in=OPEN_STATUSES)
-            .order_by()
-            .values("organization")
-            .annotate(count=Count("pk"))
-            .values("count")
-        )
         return (
             super()
             .get_queryset(request)
             .annotate(
                 member_total=Coalesce(Subquery(members), 0),
-                open_ticket_total=Coalesce(Subquery(open_tickets), 0),
+                open_ticket_total=open_ticket_count(outer_field="organization"),
             )
         )
 
@@ -263,10 +256,10 @@ class OrganizationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("open tickets"), ordering="open_ticket_total")
     def open_tickets(self, organization: Organization) -> str:
-        url = reverse("admin:tickets_ticket_changelist")
-        query = urlencode({"organization__id__exact": organization.pk, "state": "open"})
-        return format_html(
-            '<a href="{}?{}">{}</a>', url, query, organization.open_ticket_total
+        return ticket_list_link(
+            organization.open_ticket_total,
+            organization__id__exact=organization.pk,
+            state="open",
         )
 
     @admin.display(description=_("tickets"))
@@ -278,8 +271,6 @@ class OrganizationAdmin(admin.ModelAdmin):
             .select_related("project")
             .order_by("-updated_at", "-pk")[: self.RECENT_TICKETS]
         )
-        url = reverse("admin:tickets_ticket_changelist")
-        query = urlencode({"organization__id__exact": organization.pk})
         rows = format_html_join(
             "",
             '<li><a href="{}">{}</a> {} ({})</li>',
@@ -294,11 +285,12 @@ class OrganizationAdmin(admin.ModelAdmin):
             ),
         )
         return format_html(
-            '<ul class="ws-org-tickets">{}</ul><a href="{}?{}">{}</a>',
+            '<ul class="ws-org-tickets">{}</ul>{}',
             rows,
-            url,
-            query,
-            _("All tickets shared with this organization"),
+            ticket_list_link(
+                _("All tickets shared with this organization"),
+                organization__id__exact=organization.pk,
+            ),
         )
 
     @admin.display(description=_("projects only for selected organizations"))

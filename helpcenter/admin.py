@@ -1,15 +1,11 @@
-from urllib.parse import urlencode
-
 from django.contrib import admin
-from django.db.models import Count, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from helpcenter.models import Component, Project, RequestType, Version
-from tickets.models import OPEN_STATUSES, Ticket
+from tickets.admin.queues import ticket_list_link
+from tickets.selectors import open_ticket_count
 
 
 class VersionInline(admin.TabularInline):
@@ -47,17 +43,10 @@ class ProjectAdmin(admin.ModelAdmin):
     inlines = [VersionInline, ComponentInline, RequestTypeInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Project]:
-        open_tickets = (
-            Ticket.objects.filter(project=OuterRef("pk"), status__in=OPEN_STATUSES)
-            .order_by()
-            .values("project")
-            .annotate(count=Count("pk"))
-            .values("count")
-        )
         return (
             super()
             .get_queryset(request)
-            .annotate(open_ticket_total=Coalesce(Subquery(open_tickets), 0))
+            .annotate(open_ticket_total=open_ticket_count(outer_field="project"))
             .prefetch_related("organizations")
         )
 
@@ -70,10 +59,8 @@ class ProjectAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("open tickets"), ordering="open_ticket_total")
     def open_tickets(self, project: Project) -> str:
-        url = reverse("admin:tickets_ticket_changelist")
-        query = urlencode({"project__id__exact": project.pk, "state": "open"})
-        return format_html(
-            '<a href="{}?{}">{}</a>', url, query, project.open_ticket_total
+        return ticket_list_link(
+            project.open_ticket_total, project__id__exact=project.pk, state="open"
         )
 
 

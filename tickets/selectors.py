@@ -3,11 +3,12 @@ ticket_list_visible, the one access rule of the portal."""
 
 import re
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from accounts.models import Membership, User
-from tickets.models import Attachment, Comment, Ticket
+from tickets.models import OPEN_STATUSES, Attachment, Comment, Ticket
 
 _KEY_PATTERN = re.compile(
     r"^(?P<project>[A-Z][A-Z0-9]{1,9})-(?P<number>[1-9][0-9]{0,9})$"
@@ -92,3 +93,19 @@ def attachment_list_visible(*, user: User, ticket: Ticket) -> QuerySet[Attachmen
     if not user.is_staff:
         attachments = attachments.exclude(comment__is_internal=True)
     return attachments.order_by("created_at", "pk")
+
+
+def open_ticket_count(*, outer_field: str) -> Coalesce:
+    """Return an annotation: the open tickets whose outer_field is the row.
+
+    outer_field is a Ticket foreign key such as "project" or "organization".
+    A subquery per row counts without multiplying the outer query's rows.
+    """
+    counts = (
+        Ticket.objects.filter(**{outer_field: OuterRef("pk")}, status__in=OPEN_STATUSES)
+        .order_by()
+        .values(outer_field)
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counts), 0)

@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -75,6 +76,12 @@ QUEUES: tuple[Queue, ...] = (
     ),
     Queue("all_open", _("All open tickets"), ((STATE_PARAM, "open"),)),
 )
+
+
+def ticket_list_link(text: object, **params: object) -> str:
+    """Return a link to the ticket list with these filters applied."""
+    changelist = reverse("admin:tickets_ticket_changelist")
+    return format_html('<a href="{}?{}">{}</a>', changelist, urlencode(params), text)
 
 
 @dataclass(frozen=True)
