@@ -7,7 +7,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Membership, User
-from accounts.roles import AGENT_PERMISSIONS, AGENTS_GROUP, make_agent
+from accounts.roles import (
+    AGENT_LOCKOUT_PERMISSIONS,
+    AGENT_PERMISSIONS,
+    AGENTS_GROUP,
+    make_agent,
+)
 from helpcenter.models import Component, Version
 from tests.conftest import PASSWORD, login
 from tickets.models import Attachment, Comment
@@ -98,7 +103,9 @@ def test_agents_group_has_exactly_the_listed_permissions(db):
 
     expected = {
         (app_label, f"{action}_{model}")
-        for (app_label, model), actions in AGENT_PERMISSIONS.items()
+        for (app_label, model), actions in (
+            AGENT_PERMISSIONS | AGENT_LOCKOUT_PERMISSIONS
+        ).items()
         for action in actions
     }
     assert granted == expected
