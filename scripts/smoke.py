@@ -569,28 +569,26 @@ def walk(base_url: str, stack: Stack, web_log: Path, worker_log: Path) -> None:
 def admin_save(
     agent: Browser, change_path: str, *, comment: str = "", status: str = ""
 ) -> str:
-    """Save the ticket's change form with a new reply or status; return the request id."""
+    """Send a reply or press a status button on the ticket page; return the request id.
+
+    The page has a reply box (field "body", buttons named "kind") and a form
+    of status buttons (field "message", buttons named "to_status"), each
+    posting to its own URL.
+    """
     _, html = agent.get(change_path)
-    form = find_form(html, "summary")
-    changes: dict[str, str] = {"_save": "Save"}
     if comment:
-        body_fields = [
-            name
-            for name, value in form["fields"]
-            if re.fullmatch(r"comments-\d+-body", name) and not value
-        ]
-        if not body_fields:
-            raise SmokeFailure("the admin change form has no empty reply field")
-        changes[body_fields[-1]] = comment
-    if status:
-        if status not in form["selects"].get("status", []) and status not in re.findall(
-            r'<option value="(\w+)"', html
-        ):
-            raise SmokeFailure(f"the admin offers no status {status!r}")
-        changes["status"] = status
-    headers = agent.post_form(change_path, replace_fields(form["fields"], changes))
-    if "/change/" in headers.get("Location", ""):
-        raise SmokeFailure(f"the admin did not save {change_path}")
+        form = find_form(html, "body")
+        changes = {"body": comment, "kind": "reply"}
+    else:
+        if f'name="to_status" value="{status}"' not in html:
+            raise SmokeFailure(f"the ticket page offers no status button {status!r}")
+        form = find_form(html, "message")
+        changes = {"to_status": status}
+    if not form["action"]:
+        raise SmokeFailure("the ticket page's form has no action URL")
+    headers = agent.post_form(form["action"], replace_fields(form["fields"], changes))
+    if not headers.get("Location", "").startswith(change_path):
+        raise SmokeFailure(f"the admin did not return to {change_path} after saving")
     return headers.get("X-Request-ID", "")
 
 
