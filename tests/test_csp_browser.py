@@ -78,9 +78,10 @@ def test_admin_ticket_form_runs_under_policy(live_server, agent, ticket, browser
     log_in(page, live_server, "/admin/login/", agent.email, PASSWORD)
 
     page.goto(f"{live_server.url}/admin/tickets/ticket/{ticket.pk}/change/")
-    # The inline's "Add another" link exists only when the admin's JavaScript ran.
-    add_another = page.locator(".add-row a")
-    add_another.first.wait_for(state="attached", timeout=10_000)
+    # The participants' autocomplete box exists only when the admin's
+    # JavaScript (jQuery and select2) ran.
+    autocomplete = page.locator(".select2-container")
+    autocomplete.first.wait_for(state="attached", timeout=10_000)
     page.goto(f"{live_server.url}/admin/tickets/ticket/")
 
     assert violations == []
