@@ -54,6 +54,9 @@ WORKER_COMMAND = ["-m", "celery", "--app", "portal", "--quiet", "worker"]
 WORKER_COMMAND += ["--pool", "solo"]
 BEAT_COMMAND = ["-m", "celery", "--app", "portal", "--quiet", "beat"]
 
+# Sequential requests per probe for the response-time figures.
+PROBE_SAMPLES = 50
+
 # Seconds to wait for each process or condition before the run fails.
 START_TIMEOUT = 60
 MAIL_TIMEOUT = 60
@@ -546,6 +549,9 @@ def walk(base_url: str, stack: Stack, web_log: Path, worker_log: Path) -> None:
     if not all(f"To: {CUSTOMER[0]}" in text for text in texts):
         raise SmokeFailure("an e-mail went to someone other than the customer")
 
+    for probe in ("/healthz", "/readyz"):
+        log(f"{probe} response times: {measure_probe(base_url + probe)}")
+
     log("checking /readyz and the request log")
     response_headers, body = customer.get("/readyz")
     if json.loads(body) != {"status": "ok"}:
@@ -590,6 +596,26 @@ def admin_save(
     if not headers.get("Location", "").startswith(change_path):
         raise SmokeFailure(f"the admin did not return to {change_path} after saving")
     return headers.get("X-Request-ID", "")
+
+
+def measure_probe(url: str, count: int = PROBE_SAMPLES) -> str:
+    """Time sequential GETs of a probe over one connection each; return a summary.
+
+    The figures are printed for the record, not checked against a budget.
+    """
+    durations = []
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    for _ in range(count):
+        started = time.perf_counter()
+        with opener.open(url, timeout=10) as response:
+            response.read()
+        durations.append((time.perf_counter() - started) * 1000)
+    durations.sort()
+    p50 = durations[len(durations) // 2]
+    p95 = durations[int(len(durations) * 0.95) - 1]
+    return (
+        f"p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {durations[-1]:.1f} ms ({count} GETs)"
+    )
 
 
 # --- Main ------------------------------------------------------------------------------
