@@ -1,9 +1,10 @@
 """docker-compose.yml and Dockerfile: valid, and every command they run exists.
 
 There is no Docker engine on the development and CI machines, so these tests
-check statically what `docker compose up` would run: the Compose file against
-the Compose specification's schema (shipped with check-jsonschema), and each
-command against this project's management commands, modules and URLs.
+check statically what `docker compose up` would run. The Compose file is
+validated against the Compose specification's schema, which check-jsonschema
+ships. Each command is checked against this project's management commands,
+modules and URLs.
 """
 
 import importlib
