@@ -17,6 +17,8 @@ AGENT_PERMISSIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("tickets", "comment"): ("view", "add"),
     ("tickets", "attachment"): ("view", "add"),
     ("tickets", "statuschange"): ("view",),
+    # The e-mail outbox: agents see failed e-mails and send them again.
+    ("tickets", "notification"): ("view", "change"),
     ("accounts", "user"): ("view", "add", "change"),
     ("accounts", "organization"): ("view", "add", "change"),
     ("accounts", "membership"): ("view", "add", "change", "delete"),
@@ -67,19 +69,22 @@ def sync_agents_group(apps) -> None:
     """Give the Agents group exactly the permissions of both tables above.
 
     For data migrations: apps is the migration's app registry. Permissions
-    the tables do not list are removed from the group.
+    the tables do not list are removed from the group. Permissions of models
+    that a later migration creates are skipped here; that migration syncs
+    again (tickets 0005 does so for the notification outbox).
     """
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=AGENTS_GROUP)
     wanted = [
-        Permission.objects.get(
-            content_type__app_label=app_label, codename=f"{action}_{model}"
-        )
+        permission
         for (app_label, model), actions in (
             AGENT_PERMISSIONS | AGENT_LOCKOUT_PERMISSIONS
         ).items()
         for action in actions
+        for permission in Permission.objects.filter(
+            content_type__app_label=app_label, codename=f"{action}_{model}"
+        )
     ]
     group.permissions.set(wanted)
 

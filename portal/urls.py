@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.views import home
 from portal import health
+from tickets.views import help_page, unsubscribe
 
 admin.site.site_header = _("Customer Care Center")
 admin.site.site_title = _("Customer Care Center")
@@ -14,6 +15,12 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("help-center/", include("helpcenter.urls")),
     path("requests/", include("tickets.urls")),
+    path("help/", help_page, name="help"),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        unsubscribe,
+        name="notifications-unsubscribe",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Health probes, for load balancers and container health checks.

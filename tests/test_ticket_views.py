@@ -195,13 +195,15 @@ def test_comment_page_rejects_get(personas, ticket):
     assert response.status_code == 405
 
 
-def test_customer_comment_sends_no_mail_to_themselves(personas, ticket, on_commit):
+def test_customer_comment_mails_agents_not_author(personas, ticket, on_commit):
     url = reverse("tickets:comment-add", kwargs={"key": ticket.key})
 
     with on_commit(execute=True):
         personas["reporter"].post(url, {"body": "Any news?"})
 
-    assert mail.outbox == []
+    recipients = [address for message in mail.outbox for address in message.to]
+    assert "customer@alpha.example" not in recipients
+    assert recipients == ["agent@support.example"]
 
 
 @pytest.fixture

@@ -128,3 +128,53 @@ class CommentForm(forms.Form):
         error_messages={"required": _("Write a comment before sending.")},
     )
     attachments = MultipleFileField(label=_("Attachments"))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        required=False,
+    )
+
+
+class ShareForm(forms.Form):
+    """Who besides the reporter sees the request: an organization and people."""
+
+    sharing = forms.ChoiceField(label=_("Who can see this request"))
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Participants"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Participants see the request, can comment on it and get e-mails "
+            "about it. You can choose colleagues from your organizations."
+        ),
+    )
+
+    def __init__(self, *args, ticket, candidates, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.organizations = {
+            str(org.pk): org for org in ticket.reporter.organizations.all()
+        }
+        choices = [(PRIVATE, _("Private: only the reporter and the participants"))]
+        choices += [
+            (pk, _("Everyone at %(organization)s") % {"organization": org.name})
+            for pk, org in self.organizations.items()
+        ]
+        self.fields["sharing"].choices = choices
+        self.fields["participants"].queryset = candidates
+        self.fields["participants"].label_from_instance = lambda user: (
+            f"{user.display_name} <{user.email}>"
+        )
+        if not self.is_bound:
+            self.initial["sharing"] = (
+                str(ticket.organization_id) if ticket.organization_id else PRIVATE
+            )
+            self.initial["participants"] = list(ticket.participants.all())
+
+    def cleaned_organization(self):
+        value = self.cleaned_data.get("sharing", PRIVATE)
+        return None if value == PRIVATE else self.organizations[value]

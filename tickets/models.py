@@ -4,6 +4,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
@@ -291,3 +292,128 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id}: {self.from_status} -> {self.to_status}"
+
+
+class NotificationSetting(models.Model):
+    """A user's own choice to get, or not get, e-mails about one request.
+
+    Without a row the default applies: on for the reporter and the
+    participants, off for everyone else who merely can see the request.
+    """
+
+    ticket = models.ForeignKey(
+        Ticket,
+        on_delete=models.CASCADE,
+        related_name="notification_settings",
+        verbose_name=_("request"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_settings",
+        verbose_name=_("user"),
+    )
+    enabled = models.BooleanField(_("notifications on"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification setting")
+        verbose_name_plural = _("notification settings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "user"], name="tickets_notifsetting_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}/{self.user_id}: {self.enabled}"
+
+
+class NotificationEvent(models.TextChoices):
+    CREATED = "created", _("Request created")
+    REPLY = "reply", _("Public reply")
+    STATUS = "status", _("Status change")
+    COMMENT = "comment", _("Customer comment")
+    PARTICIPANT_ADDED = "participant_added", _("Participant added")
+    MENTION = "mention", _("Mention")
+    ESCALATION = "escalation", _("Escalation")
+
+
+class NotificationState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    SKIPPED = "skipped", _("Skipped")
+    FAILED = "failed", _("Failed")
+
+
+class Notification(models.Model):
+    """One e-mail to one recipient about one event: a row of the outbox.
+
+    Written in the transaction of the event itself, so the e-mail exists
+    exactly when the event does; tickets.tasks delivers it afterwards.
+    """
+
+    ticket = models.ForeignKey(
+        Ticket,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("request"),
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    event = models.CharField(
+        _("event"), max_length=24, choices=NotificationEvent.choices
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("caused by"),
+    )
+    comment = models.ForeignKey(
+        Comment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("comment"),
+    )
+    status_change = models.ForeignKey(
+        StatusChange,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("status change"),
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=NotificationState.choices,
+        default=NotificationState.PENDING,
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["state", "next_attempt_at"], name="tickets_notif_due_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_display()} → {self.recipient_id} ({self.state})"

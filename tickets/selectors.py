@@ -2,13 +2,25 @@
 ticket_list_visible, the one access rule of the portal."""
 
 import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import Membership, User
-from tickets.models import OPEN_STATUSES, Attachment, Comment, Ticket
+from tickets.models import (
+    OPEN_STATUSES,
+    Attachment,
+    Comment,
+    Status,
+    StatusChange,
+    Ticket,
+)
+from tickets.workflow import Actor, allowed_targets
 
 _KEY_PATTERN = re.compile(
     r"^(?P<project>[A-Z][A-Z0-9]{1,9})-(?P<number>[1-9][0-9]{0,9})$"
@@ -109,3 +121,73 @@ def open_ticket_count(*, outer_field: str) -> Coalesce:
         .values("count")
     )
     return Coalesce(Subquery(counts), 0)
+
+
+def last_customer_escalation(*, ticket: Ticket) -> StatusChange | None:
+    return (
+        ticket.status_changes.filter(
+            to_status=Status.ESCALATED, changed_by__is_staff=False
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def reopen_deadline(*, ticket: Ticket) -> datetime:
+    """Return until when customers may reopen the request once resolved."""
+    return ticket.status_changed_at + timedelta(days=settings.REOPEN_DAYS)
+
+
+@dataclass(frozen=True)
+class CustomerActions:
+    """The actions the request page offers one user on one request."""
+
+    cancel: bool = False
+    escalate: bool = False
+    reopen: bool = False
+    share: bool = False
+
+
+def customer_actions(*, ticket: Ticket, user: User) -> CustomerActions:
+    """Return what a user may do on the request page, following the workflow.
+
+    The reporter may cancel, share, escalate and reopen; participants may
+    escalate and reopen. Organization members who merely see a shared
+    request may comment only. Agents act in the admin.
+    """
+    if not user.is_authenticated or user.is_staff:
+        return CustomerActions()
+    is_reporter = user.pk == ticket.reporter_id
+    if not is_reporter and not ticket.participants.filter(pk=user.pk).exists():
+        return CustomerActions()
+    targets = set(allowed_targets(ticket.status, Actor.CUSTOMER))
+    return CustomerActions(
+        cancel=is_reporter and Status.CANCELED in targets,
+        escalate=Status.ESCALATED in targets,
+        reopen=(
+            ticket.status == Status.RESOLVED
+            and Status.OPEN in targets
+            and timezone.now() <= reopen_deadline(ticket=ticket)
+        ),
+        share=is_reporter,
+    )
+
+
+def timeline_entries(
+    *, user: User, ticket: Ticket
+) -> list[tuple[str, Comment | StatusChange]]:
+    """Return ("comment", comment) and ("status", change) pairs, oldest first.
+
+    Comments are those the user may see; status changes are public.
+    """
+    entries: list[tuple[str, Comment | StatusChange]] = [
+        ("comment", comment)
+        for comment in comment_list_visible(user=user, ticket=ticket)
+    ]
+    entries += [
+        ("status", change)
+        for change in ticket.status_changes.select_related("changed_by")
+    ]
+    return sorted(
+        entries, key=lambda entry: (entry[1].created_at, entry[0], entry[1].pk)
+    )

@@ -3,19 +3,30 @@
 import logging
 import mimetypes
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
 from helpcenter.models import Component, Project, RequestType, Version
+from tickets.mentions import eligible_participants, resolve_mentions
 from tickets.models import Attachment, Comment, Priority, Status, StatusChange, Ticket
-from tickets.notifications import notify_reporter
-from tickets.workflow import Actor, check_transition
+from tickets.notifications import (
+    notify_comment,
+    notify_mentioned,
+    notify_participants_added,
+    notify_status_change,
+    notify_ticket_created,
+)
+from tickets.selectors import last_customer_escalation, reopen_deadline
+from tickets.workflow import Actor, TransitionError, check_transition
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +114,8 @@ def ticket_create(
     for upload in files:
         attachment_create(ticket=ticket, uploaded_by=reporter, upload=upload)
     logger.info("ticket created: %s by user %s", ticket.key, reporter.pk)
+    notify_ticket_created(ticket=ticket)
+    mentions_apply(ticket=ticket, text=description, author=reporter)
     return ticket
 
 
@@ -125,10 +138,37 @@ def comment_create(
             ticket=ticket, uploaded_by=author, upload=upload, comment=comment
         )
     Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
+    if is_internal:
+        return comment
 
-    if author.is_staff and not is_internal:
-        notify_reporter(ticket=ticket, event="reply", comment=comment)
+    mentioned = mentions_apply(ticket=ticket, text=body, author=author, comment=comment)
+    notify_comment(comment=comment, exclude=mentioned)
+    if not author.is_staff:
+        _return_from_waiting(ticket=ticket)
     return comment
+
+
+def _return_from_waiting(*, ticket: Ticket) -> None:
+    """Move a request waiting for the customer back to where it came from.
+
+    Runs as the system after a customer's comment. The comment's e-mail
+    already tells everyone, so the status change sends none of its own.
+    """
+    ticket.refresh_from_db(fields=["status", "status_before_waiting"])
+    if ticket.status != Status.WAITING_FOR_CUSTOMER:
+        return
+    target = ticket.status_before_waiting or Status.IN_PROGRESS
+    try:
+        check_transition(ticket.status, target, Actor.SYSTEM)
+    except TransitionError:
+        target = Status.IN_PROGRESS
+    ticket_transition(
+        ticket=ticket,
+        to_status=target,
+        actor=Actor.SYSTEM,
+        changed_by=None,
+        notify=False,
+    )
 
 
 @transaction.atomic
@@ -139,13 +179,16 @@ def ticket_transition(
     actor: Actor,
     changed_by: User | None,
     reason: str = "",
+    notify: bool = True,
 ) -> StatusChange | None:
     """Move a ticket to another status if the workflow allows it.
 
     Locks the ticket row, so two concurrent changes are applied one after
     the other and both are checked against the status the first one left.
-    Records the change and queues the reporter's e-mail. Returns None when
-    the ticket already has that status. Raises TransitionError otherwise.
+    Records the change and, unless notify is False, writes the e-mails to
+    the subscribers (and to the agents when a customer made the move).
+    Returns None when the ticket already has that status. Raises
+    TransitionError for a move the workflow does not allow.
     """
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
     from_status = locked.status
@@ -175,9 +218,8 @@ def ticket_transition(
         changed_by=changed_by,
         reason=reason,
     )
-    notify_reporter(
-        ticket=ticket, event="status", old_status=from_status, actor=changed_by
-    )
+    if notify:
+        notify_status_change(change=change)
     return change
 
 
@@ -198,3 +240,152 @@ def ticket_assign(*, ticket: Ticket, assignee: User | None) -> bool:
         "ticket %s assigned to user %s", ticket.key, assignee.pk if assignee else None
     )
     return True
+
+
+def mentions_apply(
+    *, ticket: Ticket, text: str, author: User, comment: Comment | None = None
+) -> list[User]:
+    """Add the colleagues a text mentions as participants and notify them.
+
+    Returns the people notified, so that the caller sends them no second
+    e-mail about the same text.
+    """
+    mentions = resolve_mentions(text=text, ticket=ticket, author=author)
+    if mentions.add_as_participants:
+        ticket.participants.add(*mentions.add_as_participants)
+        logger.info(
+            "ticket %s: mention added participants %s",
+            ticket.pk,
+            [user.pk for user in mentions.add_as_participants],
+        )
+    notify_mentioned(
+        ticket=ticket, users=mentions.notify, actor=author, comment=comment
+    )
+    return mentions.notify
+
+
+@transaction.atomic
+def ticket_share(
+    *,
+    ticket: Ticket,
+    organization: Organization | None,
+    participants: Iterable[User],
+    changed_by: User,
+) -> None:
+    """Set who besides the reporter sees the request.
+
+    organization None makes it private to the reporter and the participants.
+    Both the organization and the participants must belong to the
+    reporter's organizations. Newly added participants are notified; removed
+    ones lose access at once, because the access rule reads these fields.
+    """
+    if (
+        organization is not None
+        and not ticket.reporter.organizations.filter(pk=organization.pk).exists()
+    ):
+        raise ValidationError(
+            _("A request can only be shared with an organization of its reporter.")
+        )
+    wanted = {user.pk: user for user in participants}
+    eligible = set(
+        eligible_participants(ticket=ticket)
+        .filter(pk__in=wanted)
+        .values_list("pk", flat=True)
+    )
+    not_eligible = [user for pk, user in wanted.items() if pk not in eligible]
+    if not_eligible:
+        raise ValidationError(
+            _(
+                "%(names)s cannot take part: participants must belong to an "
+                "organization of the reporter."
+            )
+            % {"names": ", ".join(user.display_name for user in not_eligible)}
+        )
+
+    current = set(ticket.participants.values_list("pk", flat=True))
+    added = [user for pk, user in wanted.items() if pk not in current]
+    Ticket.objects.filter(pk=ticket.pk).update(
+        organization=organization, updated_at=timezone.now()
+    )
+    ticket.organization = organization
+    ticket.participants.set(wanted.values())
+    logger.info(
+        "ticket %s shared by user %s: organization %s, participants %s",
+        ticket.pk,
+        changed_by.pk,
+        organization.pk if organization else None,
+        sorted(wanted),
+    )
+    notify_participants_added(ticket=ticket, users=added, actor=changed_by)
+
+
+def _require_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Please give a reason."))
+    return reason
+
+
+def ticket_cancel(*, ticket: Ticket, user: User, reason: str) -> StatusChange | None:
+    """Withdraw a request on behalf of its reporter."""
+    if user.pk != ticket.reporter_id:
+        raise ValidationError(_("Only the reporter can cancel this request."))
+    return ticket_transition(
+        ticket=ticket,
+        to_status=Status.CANCELED,
+        actor=Actor.CUSTOMER,
+        changed_by=user,
+        reason=_require_reason(reason),
+    )
+
+
+def ticket_escalate(*, ticket: Ticket, user: User, reason: str) -> StatusChange | None:
+    """Escalate a request, at most once per ESCALATION_PERIOD_HOURS."""
+    reason = _require_reason(reason)
+    previous = last_customer_escalation(ticket=ticket)
+    if previous is not None:
+        allowed_again = previous.created_at + timedelta(
+            hours=settings.ESCALATION_PERIOD_HOURS
+        )
+        if timezone.now() < allowed_again:
+            raise ValidationError(
+                _(
+                    "This request was already escalated recently. It can be "
+                    "escalated again from %(time)s."
+                )
+                % {
+                    "time": date_format(
+                        timezone.localtime(allowed_again), "SHORT_DATETIME_FORMAT"
+                    )
+                }
+            )
+    return ticket_transition(
+        ticket=ticket,
+        to_status=Status.ESCALATED,
+        actor=Actor.CUSTOMER,
+        changed_by=user,
+        reason=reason,
+    )
+
+
+def ticket_reopen(
+    *, ticket: Ticket, user: User, reason: str = ""
+) -> StatusChange | None:
+    """Reopen a resolved request within REOPEN_DAYS of its resolution."""
+    if ticket.status == Status.RESOLVED and timezone.now() > reopen_deadline(
+        ticket=ticket
+    ):
+        raise ValidationError(
+            _(
+                "This request was resolved more than %(days)d days ago and can "
+                "no longer be reopened. Please open a new request."
+            )
+            % {"days": settings.REOPEN_DAYS}
+        )
+    return ticket_transition(
+        ticket=ticket,
+        to_status=Status.OPEN,
+        actor=Actor.CUSTOMER,
+        changed_by=user,
+        reason=reason.strip(),
+    )

@@ -1,32 +1,37 @@
-import smtplib
+"""Celery tasks of the e-mail outbox. Both take ids and read the rows fresh."""
+
+import logging
+from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 
-from tickets.models import Comment, Ticket
-from tickets.notifications import send_ticket_email
+from tickets import delivery
+
+logger = logging.getLogger(__name__)
 
 
-@shared_task(
-    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=30,
-    retry_backoff_max=3600,
-    max_retries=8,
-)
-def send_ticket_notification(
-    ticket_id: int, event: str, comment_id: int | None, old_status: str | None
-) -> None:
-    ticket = (
-        Ticket.objects.select_related("project", "reporter")
-        .filter(pk=ticket_id)
-        .first()
+@shared_task(ignore_result=True)
+def deliver_notification(notification_id: int) -> str:
+    """Send one outbox row unless another worker already has it."""
+    return delivery.deliver(notification_id)
+
+
+@shared_task(ignore_result=True)
+def sweep_notifications() -> int:
+    """Send rows still pending NOTIFICATION_SWEEP_AFTER seconds after they were due.
+
+    Runs from Celery beat. It catches rows whose after-commit task was never
+    queued (Redis down at the time) or was lost, and retries whose delayed
+    task was lost. Returns the number of rows sent.
+    """
+    due = delivery.due_notification_ids(
+        older_than=timedelta(seconds=settings.NOTIFICATION_SWEEP_AFTER)
     )
-    if ticket is None:
-        return
-    comment = None
-    if comment_id is not None:
-        comment = Comment.objects.filter(pk=comment_id, is_internal=False).first()
-        if comment is None:
-            return
-    send_ticket_email(
-        ticket=ticket, event=event, comment=comment, old_status=old_status
-    )
+    sent = 0
+    for notification_id in due:
+        if delivery.deliver(notification_id) == delivery.SENT:
+            sent += 1
+    if due:
+        logger.info("sweep found %s due notifications, sent %s", len(due), sent)
+    return sent

@@ -13,4 +13,9 @@ urlpatterns = [
         views.attachment_download,
         name="attachment-download",
     ),
+    path("<str:key>/share/", views.ticket_share_view, name="share"),
+    path("<str:key>/cancel/", views.ticket_cancel_view, name="cancel"),
+    path("<str:key>/escalate/", views.ticket_escalate_view, name="escalate"),
+    path("<str:key>/reopen/", views.ticket_reopen_view, name="reopen"),
+    path("<str:key>/notifications/", views.notifications_toggle, name="notifications"),
 ]

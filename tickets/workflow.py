@@ -108,21 +108,50 @@ TRANSITIONS: dict[Status, dict[Status, frozenset[Actor]]] = {
     },
 }
 
-# Who acts next in each status, shown next to the status badge.
+# Who acts next in each status, shown with the status badge.
 NEXT_ACTOR: dict[Status, str] = {
-    Status.OPEN: _("Support picks it up next."),
-    Status.IN_PROGRESS: _("Support is analysing the problem."),
-    Status.WAITING_FOR_CUSTOMER: _("Support waits for your answer."),
+    Status.OPEN: _("Next: support picks it up."),
+    Status.IN_PROGRESS: _("Next: support works on it."),
+    Status.WAITING_FOR_CUSTOMER: _("Next: you. Answer with a comment."),
+    Status.WAITING_FOR_SUPPORT: _(
+        "Next: the product maker's second-level support, then support."
+    ),
+    Status.REVIEW_DEVELOPMENT: _("Next: development reviews it."),
+    Status.UNCLEAR_WAITING: _(
+        "Next: the blocking problem is solved first; support follows it."
+    ),
+    Status.ESCALATED: _("Next: support, with priority."),
+    Status.RESOLVED: _("Nobody. Reopen it if the problem comes back."),
+    Status.CANCELED: _("Nobody. Support can reopen it."),
+}
+
+# What each status means, shown on the help page and in the badge's tooltip.
+STATUS_MEANINGS: dict[Status, str] = {
+    Status.OPEN: _("Waiting to be worked on; nothing is happening yet."),
+    Status.IN_PROGRESS: _("An agent is analysing the problem."),
+    Status.WAITING_FOR_CUSTOMER: _(
+        "Support asked something and waits for the customer's answer."
+    ),
     Status.WAITING_FOR_SUPPORT: _(
         "Support waits for the product maker's second-level support."
     ),
     Status.REVIEW_DEVELOPMENT: _(
-        "Filed with development as a bug or enhancement request."
+        "Filed with development as a bug or an enhancement request."
     ),
-    Status.UNCLEAR_WAITING: _("Blocked by something else first, e.g. a related fix."),
-    Status.ESCALATED: _("Escalated; support and the product maker give it priority."),
-    Status.RESOLVED: _("Done: a fix date was promised, or the cause was cleared up."),
-    Status.CANCELED: _("Closed without a solution."),
+    Status.UNCLEAR_WAITING: _(
+        "Blocked by something else first, e.g. a related fix in another request."
+    ),
+    Status.ESCALATED: _(
+        "The customer escalated the problem, at the vendor or through it at "
+        "the product maker."
+    ),
+    Status.RESOLVED: _(
+        "Done: a fix date was promised, or a misuse or misconfiguration was cleared up."
+    ),
+    Status.CANCELED: _(
+        "Closed without a solution: withdrawn, no longer relevant, already "
+        "solved, or a duplicate."
+    ),
 }
 
 

@@ -243,6 +243,27 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 
+# Workflow and notifications. Periods in hours, days and seconds as named.
+# A customer may escalate a request at most once per this many hours.
+ESCALATION_PERIOD_HOURS = env_int("ESCALATION_PERIOD_HOURS", 24, minimum=0)
+# A customer may reopen a resolved request for this many days after resolution.
+REOPEN_DAYS = env_int("REOPEN_DAYS", 14, minimum=0)
+# Delivery of the e-mail outbox: tries per e-mail, the wait before the second
+# try (doubled for each further try), and the periodic sweep that sends what
+# the after-commit task missed (for example while Redis was down).
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 6, minimum=1)
+NOTIFICATION_RETRY_DELAY = env_int("NOTIFICATION_RETRY_DELAY", 60, minimum=1)
+NOTIFICATION_SWEEP_INTERVAL = env_int("NOTIFICATION_SWEEP_INTERVAL", 60, minimum=1)
+NOTIFICATION_SWEEP_AFTER = env_int("NOTIFICATION_SWEEP_AFTER", 180, minimum=0)
+# A claimed e-mail whose worker vanished is tried again after this many seconds.
+NOTIFICATION_CLAIM_TIMEOUT = env_int("NOTIFICATION_CLAIM_TIMEOUT", 900, minimum=60)
+CELERY_BEAT_SCHEDULE = {
+    "send-due-notifications": {
+        "task": "tickets.tasks.sweep_notifications",
+        "schedule": NOTIFICATION_SWEEP_INTERVAL,
+    },
+}
+
 # The address customers use to reach the portal; links in e-mails start with it.
 PORTAL_URL = env_url(
     "PORTAL_URL", "http://127.0.0.1:8000", schemes=("http", "https")

@@ -10,10 +10,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.sendfile import private_file_response
 from tickets.forms import CommentForm
+from tickets.notifications import notifications_enabled
 from tickets.selectors import (
     attachment_list_visible,
-    comment_list_visible,
+    customer_actions,
     ticket_get_visible,
+    timeline_entries,
 )
 from tickets.services import comment_create
 
@@ -21,14 +23,15 @@ from tickets.services import comment_create
 def _render_detail(
     request: HttpRequest, ticket, comment_form: CommentForm, status: int = 200
 ):
-    comments = comment_list_visible(user=request.user, ticket=ticket)
     attachments = attachment_list_visible(user=request.user, ticket=ticket)
     return render(
         request,
         "tickets/ticket_detail.html",
         {
             "ticket": ticket,
-            "comments": comments,
+            "timeline": timeline_entries(user=request.user, ticket=ticket),
+            "actions": customer_actions(ticket=ticket, user=request.user),
+            "notifications_on": notifications_enabled(ticket=ticket, user=request.user),
             "description_attachments": [a for a in attachments if a.comment_id is None],
             "attachments": attachments,
             "comment_form": comment_form,
