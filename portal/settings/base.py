@@ -242,6 +242,16 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Queueing a task while Redis is down fails within a second instead of
+# retrying for seconds, so saving a comment still answers quickly; the
+# outbox sweep sends its e-mail once Redis is back.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+    "socket_connect_timeout": 2,
+}
 
 # Workflow and notifications. Periods in hours, days and seconds as named.
 # A customer may escalate a request at most once per this many hours.
