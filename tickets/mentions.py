@@ -28,7 +28,7 @@ _PLAIN_MENTION = re.compile(
 
 @dataclass(frozen=True)
 class Mentions:
-    """Who a text mentions, split by what to do with them."""
+    """The people a text mentions, split by what to do with them."""
 
     # Eligible people mentioned, without the author: they get a mention e-mail.
     notify: list[User] = field(default_factory=list)

@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 _UNSUBSCRIBE_SALT = "tickets.notifications.unsubscribe"
 
-# What queueing a task raises while the broker cannot be reached.
+# Exceptions that queueing a task raises while the broker cannot be reached.
 BROKER_ERRORS = (OperationalError, ConnectionError, OSError)
 
 

@@ -140,7 +140,7 @@ def reopen_deadline(*, ticket: Ticket) -> datetime:
 
 @dataclass(frozen=True)
 class CustomerActions:
-    """The actions the request page offers one user on one request."""
+    """Flags for the actions the request page offers one user on one request."""
 
     cancel: bool = False
     escalate: bool = False
@@ -148,8 +148,8 @@ class CustomerActions:
     share: bool = False
 
 
-def customer_actions(*, ticket: Ticket, user: User) -> CustomerActions:
-    """Return what a user may do on the request page, following the workflow.
+def customer_roles(*, ticket: Ticket, user: User) -> CustomerActions:
+    """Return which actions a user's role allows, whatever the status.
 
     The reporter may cancel, share, escalate and reopen; participants may
     escalate and reopen. Organization members who merely see a shared
@@ -160,16 +160,25 @@ def customer_actions(*, ticket: Ticket, user: User) -> CustomerActions:
     is_reporter = user.pk == ticket.reporter_id
     if not is_reporter and not ticket.participants.filter(pk=user.pk).exists():
         return CustomerActions()
+    return CustomerActions(
+        cancel=is_reporter, escalate=True, reopen=True, share=is_reporter
+    )
+
+
+def customer_actions(*, ticket: Ticket, user: User) -> CustomerActions:
+    """Return the actions to offer now: allowed by the role and the workflow."""
+    roles = customer_roles(ticket=ticket, user=user)
     targets = set(allowed_targets(ticket.status, Actor.CUSTOMER))
     return CustomerActions(
-        cancel=is_reporter and Status.CANCELED in targets,
-        escalate=Status.ESCALATED in targets,
+        cancel=roles.cancel and Status.CANCELED in targets,
+        escalate=roles.escalate and Status.ESCALATED in targets,
         reopen=(
-            ticket.status == Status.RESOLVED
+            roles.reopen
+            and ticket.status == Status.RESOLVED
             and Status.OPEN in targets
             and timezone.now() <= reopen_deadline(ticket=ticket)
         ),
-        share=is_reporter,
+        share=roles.share,
     )
 
 

@@ -326,15 +326,29 @@ def _require_reason(reason: str) -> str:
     return reason
 
 
+def _customer_transition(
+    *, ticket: Ticket, to_status: str, user: User, reason: str
+) -> StatusChange | None:
+    """Apply a customer's move; unlike ticket_transition, a no-op move is an error."""
+    ticket.refresh_from_db(fields=["status", "status_changed_at"])
+    check_transition(ticket.status, to_status, Actor.CUSTOMER)
+    return ticket_transition(
+        ticket=ticket,
+        to_status=to_status,
+        actor=Actor.CUSTOMER,
+        changed_by=user,
+        reason=reason,
+    )
+
+
 def ticket_cancel(*, ticket: Ticket, user: User, reason: str) -> StatusChange | None:
     """Withdraw a request on behalf of its reporter."""
     if user.pk != ticket.reporter_id:
         raise ValidationError(_("Only the reporter can cancel this request."))
-    return ticket_transition(
+    return _customer_transition(
         ticket=ticket,
         to_status=Status.CANCELED,
-        actor=Actor.CUSTOMER,
-        changed_by=user,
+        user=user,
         reason=_require_reason(reason),
     )
 
@@ -359,12 +373,8 @@ def ticket_escalate(*, ticket: Ticket, user: User, reason: str) -> StatusChange 
                     )
                 }
             )
-    return ticket_transition(
-        ticket=ticket,
-        to_status=Status.ESCALATED,
-        actor=Actor.CUSTOMER,
-        changed_by=user,
-        reason=reason,
+    return _customer_transition(
+        ticket=ticket, to_status=Status.ESCALATED, user=user, reason=reason
     )
 
 
@@ -372,6 +382,7 @@ def ticket_reopen(
     *, ticket: Ticket, user: User, reason: str = ""
 ) -> StatusChange | None:
     """Reopen a resolved request within REOPEN_DAYS of its resolution."""
+    ticket.refresh_from_db(fields=["status", "status_changed_at"])
     if ticket.status == Status.RESOLVED and timezone.now() > reopen_deadline(
         ticket=ticket
     ):
@@ -382,10 +393,6 @@ def ticket_reopen(
             )
             % {"days": settings.REOPEN_DAYS}
         )
-    return ticket_transition(
-        ticket=ticket,
-        to_status=Status.OPEN,
-        actor=Actor.CUSTOMER,
-        changed_by=user,
-        reason=reason.strip(),
+    return _customer_transition(
+        ticket=ticket, to_status=Status.OPEN, user=user, reason=reason.strip()
     )

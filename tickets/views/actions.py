@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tickets.forms import ReasonForm
-from tickets.selectors import customer_actions, ticket_get_visible
+from tickets.selectors import customer_roles, ticket_get_visible
 from tickets.services import ticket_cancel, ticket_escalate, ticket_reopen
 from tickets.workflow import TransitionError
 
@@ -25,8 +25,8 @@ def _run_action(
     done: str,
 ) -> HttpResponse:
     ticket = ticket_get_visible(user=request.user, key=key)
-    if not getattr(customer_actions(ticket=ticket, user=request.user), action):
-        raise PermissionDenied(_("You cannot do this on this request."))
+    if not getattr(customer_roles(ticket=ticket, user=request.user), action):
+        raise PermissionDenied(_("Only the reporter or a participant can do this."))
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("reason", [])))
