@@ -236,3 +236,16 @@ def test_admin_retry_action(ticket, agent, personas, on_commit):
 def test_agent_sees_outbox_admin(personas):
     assert personas["agent"].get("/admin/tickets/notification/").status_code == 200
     assert personas["reporter"].get("/admin/tickets/notification/").status_code == 302
+
+
+def test_mention_mail_in_recipients_language(ticket, colleague, reporter, on_commit):
+    colleague.language = "de"
+    colleague.save()
+
+    with on_commit(execute=True):
+        comment_create(ticket=ticket, author=reporter, body=f"@{colleague.email} bitte")
+
+    (message,) = [m for m in mail.outbox if m.to == [colleague.email]]
+    assert message.subject == f"[{ticket.key}] Sie wurden erwähnt: {ticket.summary}"
+    assert "Antworten per E-Mail werden nicht gelesen" in message.body
+    assert "Clara Customer hat Sie in der Anfrage" in message.body
