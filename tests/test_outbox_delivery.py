@@ -119,10 +119,13 @@ def test_two_workers_send_each_row_once(smtp, make_ticket, alpha, agent):
     barrier = threading.Barrier(2)
     outcomes: list[list[str]] = [[], []]
 
+    due = delivery.due_notification_ids(older_than=timedelta(0))
+    assert len(due) == rows
+
     def work(slot: int) -> None:
+        # Both workers try every row, in the same order, starting together.
         try:
             barrier.wait()
-            due = delivery.due_notification_ids(older_than=timedelta(0))
             for notification_id in due:
                 outcomes[slot].append(delivery.deliver(notification_id))
         finally:
@@ -140,5 +143,9 @@ def test_two_workers_send_each_row_once(smtp, make_ticket, alpha, agent):
     assert len(sent) == rows
     assert len(handler.messages) == rows
     assert Notification.objects.filter(state=NotificationState.SENT).count() == rows
-    # Both workers saw every row, so each row was contested.
     assert len(outcomes[0]) == len(outcomes[1]) == rows
+    assert (
+        outcomes[0].count(delivery.NOT_CLAIMED)
+        + outcomes[1].count(delivery.NOT_CLAIMED)
+        == rows
+    )
