@@ -17,8 +17,6 @@ AGENT_PERMISSIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("tickets", "comment"): ("view", "add"),
     ("tickets", "attachment"): ("view", "add"),
     ("tickets", "statuschange"): ("view",),
-    # The e-mail outbox: agents see failed e-mails and send them again.
-    ("tickets", "notification"): ("view", "change"),
     ("accounts", "user"): ("view", "add", "change"),
     ("accounts", "organization"): ("view", "add", "change"),
     ("accounts", "membership"): ("view", "add", "change", "delete"),
@@ -34,6 +32,12 @@ AGENT_LOCKOUT_PERMISSIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("axes", "accessattempt"): ("view", "delete"),
 }
 
+# Added by tickets migration 0005, after the e-mail outbox table exists:
+# agents see failed e-mails and send them again.
+AGENT_OUTBOX_PERMISSIONS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("tickets", "notification"): ("view", "change"),
+}
+
 # User fields that grant power; only superusers may change them.
 PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
 
@@ -46,7 +50,9 @@ def agents_group() -> Group:
     """
     group, created = Group.objects.get_or_create(name=AGENTS_GROUP)
     if created:
-        permissions = AGENT_PERMISSIONS | AGENT_LOCKOUT_PERMISSIONS
+        permissions = (
+            AGENT_PERMISSIONS | AGENT_LOCKOUT_PERMISSIONS | AGENT_OUTBOX_PERMISSIONS
+        )
         for (app_label, model), actions in permissions.items():
             group.permissions.add(
                 *Permission.objects.filter(
@@ -66,7 +72,7 @@ def make_agent(user: User) -> User:
 
 
 def sync_agents_group(apps) -> None:
-    """Give the Agents group exactly the permissions of both tables above.
+    """Give the Agents group exactly the permissions of the tables above.
 
     For data migrations: apps is the migration's app registry. Permissions
     the tables do not list are removed from the group. Permissions of models
@@ -79,7 +85,7 @@ def sync_agents_group(apps) -> None:
     wanted = [
         permission
         for (app_label, model), actions in (
-            AGENT_PERMISSIONS | AGENT_LOCKOUT_PERMISSIONS
+            AGENT_PERMISSIONS | AGENT_LOCKOUT_PERMISSIONS | AGENT_OUTBOX_PERMISSIONS
         ).items()
         for action in actions
         for permission in Permission.objects.filter(

@@ -9,6 +9,7 @@ from django.urls import reverse
 from accounts.models import Membership, User
 from accounts.roles import (
     AGENT_LOCKOUT_PERMISSIONS,
+    AGENT_OUTBOX_PERMISSIONS,
     AGENT_PERMISSIONS,
     AGENTS_GROUP,
     make_agent,
@@ -104,7 +105,7 @@ def test_agents_group_has_exactly_the_listed_permissions(db):
     expected = {
         (app_label, f"{action}_{model}")
         for (app_label, model), actions in (
-            AGENT_PERMISSIONS | AGENT_LOCKOUT_PERMISSIONS
+            AGENT_PERMISSIONS | AGENT_LOCKOUT_PERMISSIONS | AGENT_OUTBOX_PERMISSIONS
         ).items()
         for action in actions
     }
