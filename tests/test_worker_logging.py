@@ -99,10 +99,10 @@ def test_worker_logs_start_retry_and_stop(worker_without_smtp, ticket, agent):
     retry = wait_for_event(
         log_path,
         process,
-        lambda e: e["logger"] == "celery.app.trace" and "retry" in e["message"],
+        lambda e: e["logger"] == "tickets.delivery" and "next try in" in e["message"],
     )
-    assert "send_ticket_notification" in retry["message"]
-    assert retry["level"] == "INFO"
+    assert "ConnectionRefusedError" in retry["message"]
+    assert retry["level"] == "WARNING"
     assert retry["request_id"] != "-"
     process.terminate()
     process.wait(timeout=20)
