@@ -6,6 +6,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in the demo's e-mails and footer point at the address `make run`
+# serves on, unless PORTAL_URL is set in the environment.
+PORTAL_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test lint format migrate demo messages catalogs smoke clean
 
@@ -37,7 +40,7 @@ messages: $(VENV)/.installed
 run: $(VENV)/.installed catalogs
 	DEBUG=true $(BIN)/python manage.py migrate --no-input
 	DEBUG=true $(BIN)/python manage.py demo
-	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=true PORTAL_URL=$(PORTAL_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed catalogs
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
