@@ -1,0 +1,52 @@
+"""Long text must not widen the page at phone width, checked in Chromium.
+
+A summary without spaces (a file path, a URL, an error code) is a single word
+to the browser. Unless headings may break it anywhere, it widens the whole
+page and the phone shows a horizontal scroll bar.
+"""
+
+import shutil
+
+import pytest
+
+from tests.conftest import PASSWORD
+from tests.test_csp_browser import CHROMIUM, CHROMIUM_ARGS, log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PHONE_WIDTH = 375
+
+LONG_WORD = "C:\\Program_Files\\NetworkPlanner\\" + "x" * 200
+
+
+@pytest.fixture
+def long_summary_ticket(make_ticket, reporter):
+    return make_ticket(reporter=reporter, summary=LONG_WORD)
+
+
+@pytest.fixture
+def phone_page():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not shutil.which(CHROMIUM):
+        pytest.skip(f"needs Chromium at {CHROMIUM}")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+        page = browser.new_page(viewport={"width": PHONE_WIDTH, "height": 800})
+        yield page
+        browser.close()
+
+
+# The database fixtures come before phone_page in the arguments, because
+# Django rejects ORM calls while Playwright's event loop runs in this thread.
+def test_long_summary_fits_phone_width(long_summary_ticket, live_server, phone_page):
+    page = phone_page
+    email = long_summary_ticket.reporter.email
+    log_in(page, live_server, "/accounts/login/", email, PASSWORD)
+
+    page.goto(f"{live_server.url}/requests/{long_summary_ticket.key}/")
+
+    assert page.locator("h1").inner_text().endswith("x" * 200)
+    page_width = page.evaluate("document.documentElement.scrollWidth")
+    assert page_width <= PHONE_WIDTH, f"page is {page_width} px wide"
