@@ -2,6 +2,7 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -109,6 +110,11 @@ class Ticket(models.Model):
     status_before_waiting = models.CharField(
         max_length=24, choices=Status.choices, blank=True, editable=False
     )
+    # The search document: plain text of the summary, description, public
+    # comments and attachment names, kept current by tickets.search. The
+    # vector is only filled on PostgreSQL, where a GIN index covers it.
+    search_text = models.TextField(blank=True, default="", editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("request")
@@ -412,8 +418,57 @@ class Notification(models.Model):
         indexes = [
             models.Index(
                 fields=["state", "next_attempt_at"], name="tickets_notif_due_idx"
+
+
+class RequestListPreference(models.Model):
+    """The columns a user chose for the requests overview."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="request_list_preference",
+        verbose_name=_("user"),
+    )
+    columns = models.JSONField(_("columns"), default=list)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("requests overview preference")
+        verbose_name_plural = _("requests overview preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {', '.join(self.columns)}"
+
+
+class SavedFilter(models.Model):
+    """A named state of the requests overview: scope, search, filters, sort, columns.
+
+    Only the query string is stored, so the access rule applies whenever
+    the filter runs, never when it was saved.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="saved_filters",
+        verbose_name=_("user"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    query_string = models.TextField(_("query string"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved filter")
+        verbose_name_plural = _("saved filters")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "name"], name="tickets_savedfilter_user_name_unique"
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_event_display()} → {self.recipient_id} ({self.state})"
+
+
+        return self.name

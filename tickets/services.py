@@ -25,6 +25,7 @@ from tickets.notifications import (
     notify_status_change,
     notify_ticket_created,
 )
+from tickets.search import ticket_search_document_update
 from tickets.selectors import last_customer_escalation, reopen_deadline
 from tickets.workflow import Actor, TransitionError, check_transition
 
@@ -71,6 +72,7 @@ def attachment_create(
     )
     attachment.file.save(name, upload, save=False)
     attachment.save()
+    ticket_search_document_update(ticket=ticket)
     return attachment
 
 
@@ -113,6 +115,7 @@ def ticket_create(
     ticket.components.set(components)
     for upload in files:
         attachment_create(ticket=ticket, uploaded_by=reporter, upload=upload)
+    ticket_search_document_update(ticket=ticket)
     logger.info("ticket created: %s by user %s", ticket.key, reporter.pk)
     notify_ticket_created(ticket=ticket)
     mentions_apply(ticket=ticket, text=description, author=reporter)
@@ -138,6 +141,7 @@ def comment_create(
             ticket=ticket, uploaded_by=author, upload=upload, comment=comment
         )
     Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
+    ticket_search_document_update(ticket=ticket)
     if is_internal:
         return comment
 

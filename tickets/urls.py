@@ -6,6 +6,25 @@ app_name = "tickets"
 
 urlpatterns = [
     path("", views.ticket_list, name="list"),
+    # The overview's own paths come before "<str:key>/", which matches any name.
+    path("export.csv", views.ticket_export, name="export"),
+    path("columns/", views.columns_choose, name="columns"),
+    path("saved-filters/", views.saved_filter_add, name="saved-filter-add"),
+    path(
+        "saved-filters/<int:saved_filter_id>/",
+        views.saved_filter_run,
+        name="saved-filter-run",
+    ),
+    path(
+        "saved-filters/<int:saved_filter_id>/rename/",
+        views.saved_filter_rename_view,
+        name="saved-filter-rename",
+    ),
+    path(
+        "saved-filters/<int:saved_filter_id>/delete/",
+        views.saved_filter_delete_view,
+        name="saved-filter-delete",
+    ),
     path("<str:key>/", views.ticket_detail, name="detail"),
     path("<str:key>/comments/", views.comment_add, name="comment-add"),
     path(

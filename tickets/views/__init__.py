@@ -5,18 +5,31 @@ from tickets.views.actions import (
 )
 from tickets.views.detail import attachment_download, comment_add, ticket_detail
 from tickets.views.help import help_page
-from tickets.views.list import ticket_list
+from tickets.views.list import ticket_export, ticket_list
 from tickets.views.notifications import notifications_toggle, unsubscribe
+from tickets.views.saved_filters import (
+    columns_choose,
+    saved_filter_add,
+    saved_filter_delete_view,
+    saved_filter_rename_view,
+    saved_filter_run,
+)
 from tickets.views.sharing import ticket_share_view
 
 __all__ = [
     "attachment_download",
+    "columns_choose",
     "comment_add",
     "help_page",
     "notifications_toggle",
+    "saved_filter_add",
+    "saved_filter_delete_view",
+    "saved_filter_rename_view",
+    "saved_filter_run",
     "ticket_cancel_view",
     "ticket_detail",
     "ticket_escalate_view",
+    "ticket_export",
     "ticket_list",
     "ticket_reopen_view",
     "ticket_share_view",

@@ -1,23 +1,184 @@
-"""The requests overview."""
+"""The requests overview: scope, search, filters, columns, sorting, pages, CSV.
+
+The URL holds the whole state of the list, so a copied link shows the same
+list and the CSV export of a list is its URL with export.csv in front of
+the query string.
+"""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from tickets.selectors import ticket_list_visible
+from accounts.models import User
+from tickets.export import csv_filename, csv_rows
+from tickets.filters import Scope, organizations_for
+from tickets.list_state import PAGE_SIZES, ListState, list_state
+from tickets.search import search_snippets
+from tickets.tables import (
+    COLUMN_LABELS,
+    COLUMN_SPECS,
+    REQUIRED_COLUMNS,
+    RequestTable,
+)  # Filter fields that the page shows elsewhere than in the filter panel.
 
-PAGE_SIZE = 25
+FORM_OWN_FIELDS = ("scope", "organization", "q")
+
+
+def _page(state: ListState, number: str | None) -> Page:
+    paginator = Paginator(state.tickets(), state.per_page)
+    return paginator.get_page(number)
+
+
+def _header_links(state: ListState, list_url: str) -> list[dict]:
+    """Return, per shown column, its label, sort link and aria-sort value."""
+    current = state.effective_sort[0] if state.effective_sort else None
+    headers = []
+    for name in state.columns:
+        header = {"name": name, "label": COLUMN_LABELS[name], "url": None}
+        if COLUMN_SPECS[name].orderable:
+            ascending = current == name
+            next_alias = f"-{name}" if ascending else name
+            header["url"] = (
+                f"{list_url}?{state.query_string(sort=next_alias, page=None)}"
+            )
+            if current == name:
+                header["aria_sort"] = "ascending"
+            elif current == f"-{name}":
+                header["aria_sort"] = "descending"
+        headers.append(header)
+    return headers
+
+
+def _scope_links(state: ListState, user: User, list_url: str) -> list[dict]:
+    """Return the scope switch: mine, participating, each organization, all."""
+    active_scope = state.filterset.chosen_scope if state.is_valid else None
+    active_organization = (
+        state.filterset.form.cleaned_data.get("organization")
+        if state.is_valid
+        else None
+    )
+    links = []
+    for scope, label in Scope.CHOICES:
+        if scope == Scope.ORGANIZATION:
+            for organization in organizations_for(user).order_by("name"):
+                links.append(
+                    {
+                        "label": _("All requests of %(organization)s")
+                        % {"organization": organization.name},
+                        "url": list_url
+                        + "?"
+                        + state.query_string(
+                            scope=scope, organization=organization.pk, page=None
+                        ),
+                        "active": active_scope == scope
+                        and active_organization == organization,
+                    }
+                )
+            continue
+        links.append(
+            {
+                "label": label,
+                "url": list_url
+                + "?"
+                + state.query_string(scope=scope, organization=None, page=None),
+                "active": active_scope == scope,
+            }
+        )
+    return links
 
 
 @login_required
 @require_GET
 def ticket_list(request: HttpRequest) -> HttpResponse:
-    tickets = (
-        ticket_list_visible(user=request.user)
-        .select_related("project")
-        .order_by("-updated_at", "-pk")
+    state = list_state(user=request.user, query=request.GET)
+    list_url = reverse("tickets:list")
+    page = _page(state, request.GET.get("page"))
+    tickets = list(page.object_list)
+    snippets = {}
+    if state.search_text:
+        snippets = search_snippets(
+            ticket_ids=[ticket.pk for ticket in tickets], text=state.search_text
+        )
+    table = RequestTable(tickets, columns=state.columns, snippets=snippets, order_by=())
+    table.header_links = _header_links(state, list_url)
+    form = state.filterset.form
+
+    context = {
+        "state": state,
+        "filter": state.filterset,
+        "page": page,
+        "table": table,
+        "filter_fields": [
+            form[name] for name in form.fields if name not in FORM_OWN_FIELDS
+        ],
+        "scope_links": _scope_links(state, request.user, list_url),
+        "saved_filters": request.user.saved_filters.all(),
+        "list_url": list_url,
+        "query_string": state.query_string(page=None),
+        "page_links": _page_links(state, page, list_url),
+        "page_sizes": [
+            {
+                "size": size,
+                "url": f"{list_url}?{state.query_string(per_page=size, page=None)}",
+                "active": size == state.per_page,
+            }
+            for size in PAGE_SIZES
+        ],
+        "column_choices": [
+            {
+                "name": name,
+                "label": COLUMN_LABELS[name],
+                "checked": name in state.columns,
+                "required": name in REQUIRED_COLUMNS,
+            }
+            for name in COLUMN_LABELS
+        ],
+        "export_url": reverse("tickets:export")
+        + "?"
+        + state.query_string(page=None, per_page=None),
+    }
+    status = 200 if state.is_valid else 400
+    return render(request, "tickets/ticket_list.html", context, status=status)
+
+
+def _page_links(state: ListState, page: Page, list_url: str) -> dict:
+    def url(number: int) -> str:
+        return f"{list_url}?{state.query_string(page=number)}"
+
+    paginator = page.paginator
+    numbers = paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return {
+        "previous": url(page.previous_page_number()) if page.has_previous() else None,
+        "next": url(page.next_page_number()) if page.has_next() else None,
+        "numbers": [
+            {
+                "number": number,
+                "url": url(number) if isinstance(number, int) else None,
+                "active": number == page.number,
+            }
+            for number in numbers
+        ],
+    }
+
+
+@login_required
+@require_GET
+def ticket_export(request: HttpRequest) -> HttpResponse:
+    """Stream the current list, all pages, as CSV in the list's columns."""
+    state = list_state(user=request.user, query=request.GET)
+    if not state.is_valid:
+        return HttpResponse(
+            _("The filters of this list are invalid."),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = StreamingHttpResponse(
+        csv_rows(state.tickets(), columns=state.columns),
+        content_type="text/csv; charset=utf-8",
     )
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "tickets/ticket_list.html", {"page": page})
+    response["Content-Disposition"] = f'attachment; filename="{csv_filename()}"'
+    return response

@@ -10,6 +10,7 @@ from accounts.models import Membership, Organization, User
 from accounts.roles import make_agent
 from helpcenter.models import Component, Project, RequestType, TicketType, Version
 from tickets.models import Comment, Priority, Status, Ticket
+from tickets.search import ticket_search_document_update
 from tickets.services import _allocate_ticket_number
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - documented demo login
@@ -233,6 +234,7 @@ class Command(BaseCommand):
                 Comment.objects.filter(pk=comment.pk).update(
                     created_at=created_at + timedelta(hours=4 * (position + 1))
                 )
+            ticket_search_document_update(ticket=ticket)
             Ticket.objects.filter(pk=ticket.pk).update(
                 created_at=created_at,
                 status_changed_at=created_at,

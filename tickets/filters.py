@@ -1,0 +1,214 @@
+"""The filters of the requests overview: scope, search and the filter form.
+
+Every choice a filter offers is limited to what the user may see, so a
+crafted id of another organization's project, component, version, reporter
+or organization makes the form invalid instead of reaching the query.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organization, User
+from helpcenter.models import Component, Project, TicketType, Version
+from tickets.models import CLOSED_STATUSES, OPEN_STATUSES, Priority, Status, Ticket
+from tickets.search import ticket_search
+
+
+class Scope:
+    MINE = "mine"
+    PARTICIPATING = "participating"
+    ORGANIZATION = "organization"
+    ALL = "all"
+    DEFAULT = MINE
+    CHOICES = [
+        (MINE, _("My requests")),
+        (PARTICIPATING, _("Requests I take part in")),
+        (ORGANIZATION, _("All requests of an organization")),
+        (ALL, _("All I can see")),
+    ]
+
+
+class StatusGroup:
+    OPEN = "open"
+    CLOSED = "closed"
+    CHOICES = [(OPEN, _("Any open status")), (CLOSED, _("Any closed status"))]
+    STATUSES = {OPEN: OPEN_STATUSES, CLOSED: CLOSED_STATUSES}
+
+
+def projects_for(user: User) -> QuerySet[Project]:
+    """Return the projects a user may filter by: those they can see."""
+    if user.is_staff:
+        return Project.objects.all()
+    return Project.objects.visible_to(user)
+
+
+def organizations_for(user: User) -> QuerySet[Organization]:
+    if user.is_staff:
+        return Organization.objects.all()
+    return Organization.objects.filter(membership__user=user)
+
+
+def reporters_for(user: User) -> QuerySet[User]:
+    """Return the user and the members of their organizations; everyone for agents."""
+    if user.is_staff:
+        return User.objects.filter(is_active=True)
+    colleagues = User.objects.filter(
+        membership__organization__membership__user=user
+    ).values("pk")
+    return User.objects.filter(Q(pk=user.pk) | Q(pk__in=colleagues))
+
+
+class UserChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.display_name
+
+
+class SearchField(forms.CharField):
+    """Free text whose NUL bytes become spaces instead of failing validation."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("\x00", " ")
+        return super().to_python(value)
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchField
+
+
+class ReporterFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = UserChoiceField
+
+
+class RequestFilterForm(forms.Form):
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        if (
+            cleaned_data.get("scope") == Scope.ORGANIZATION
+            and not cleaned_data.get("organization")
+            and "organization" not in self.errors
+        ):
+            self.add_error("organization", _("Choose one of your organizations."))
+        return cleaned_data
+
+
+class RequestFilter(django_filters.FilterSet):
+    """Filters of the requests overview; build it with the request's user."""
+
+    scope = django_filters.ChoiceFilter(
+        label=_("Show"),
+        choices=Scope.CHOICES,
+        empty_label=None,
+        method="filter_nothing",
+    )
+    organization = django_filters.ModelChoiceFilter(
+        label=_("Organization"),
+        queryset=Organization.objects.none(),
+        method="filter_nothing",
+    )
+    q = SearchFilter(label=_("Search"), method="filter_nothing")
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=Status.choices
+    )
+    status_group = django_filters.ChoiceFilter(
+        label=_("Open or closed"),
+        choices=StatusGroup.CHOICES,
+        empty_label=_("Open and closed"),
+        method="filter_status_group",
+    )
+    project = django_filters.ModelMultipleChoiceFilter(
+        label=_("Project"), queryset=Project.objects.none()
+    )
+    component = django_filters.ModelMultipleChoiceFilter(
+        label=_("Component"),
+        field_name="components",
+        queryset=Component.objects.none(),
+        method="filter_components",
+    )
+    type = django_filters.MultipleChoiceFilter(
+        label=_("Type"), choices=TicketType.choices
+    )
+    priority = django_filters.MultipleChoiceFilter(
+        label=_("Priority"), choices=Priority.choices
+    )
+    affected_version = django_filters.ModelMultipleChoiceFilter(
+        label=_("Affected version"), queryset=Version.objects.none()
+    )
+    reporter = ReporterFilter(label=_("Reporter"), queryset=User.objects.none())
+    created = django_filters.DateFromToRangeFilter(
+        label=_("Created"), field_name="created_at"
+    )
+    updated = django_filters.DateFromToRangeFilter(
+        label=_("Updated"), field_name="updated_at"
+    )
+
+    class Meta:
+        model = Ticket
+        fields: list[str] = []
+        form = RequestFilterForm
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        projects = projects_for(user)
+        fields = self.form.fields
+        fields["organization"].queryset = organizations_for(user)
+        fields["project"].queryset = projects
+        fields["component"].queryset = Component.objects.filter(project__in=projects)
+        fields["affected_version"].queryset = Version.objects.filter(
+            project__in=projects
+        )
+        fields["reporter"].queryset = reporters_for(user).order_by("full_name", "pk")
+        fields["scope"].required = False
+        for name, form_field in fields.items():
+            widget = form_field.widget
+            if name in ("created", "updated"):
+                for subwidget in widget.widgets:
+                    subwidget.input_type = "date"
+                    subwidget.attrs["class"] = "form-control form-control-sm"
+            elif isinstance(widget, forms.SelectMultiple):
+                widget.attrs["class"] = "form-select form-select-sm"
+                widget.attrs["size"] = "4"
+            elif isinstance(widget, forms.Select):
+                widget.attrs["class"] = "form-select form-select-sm"
+
+    def filter_nothing(self, queryset: QuerySet[Ticket], name: str, value):
+        # Scope and search are applied in filter_queryset, before the rest.
+        return queryset
+
+    def filter_status_group(self, queryset: QuerySet[Ticket], name: str, value: str):
+        return queryset.filter(status__in=StatusGroup.STATUSES[value])
+
+    def filter_components(self, queryset: QuerySet[Ticket], name: str, value):
+        if not value:
+            return queryset
+        with_component = Ticket.components.through.objects.filter(
+            component__in=value
+        ).values("ticket_id")
+        return queryset.filter(pk__in=with_component)
+
+    @property
+    def chosen_scope(self) -> str:
+        return self.form.cleaned_data.get("scope") or Scope.DEFAULT
+
+    @property
+    def search_text(self) -> str:
+        return self.form.cleaned_data.get("q") or ""
+
+    def filter_queryset(self, queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
+        data = self.form.cleaned_data
+        scope = self.chosen_scope
+        if scope == Scope.MINE:
+            queryset = queryset.filter(reporter=self.user)
+        elif scope == Scope.PARTICIPATING:
+            participating = Ticket.participants.through.objects.filter(
+                user_id=self.user.pk
+            ).values("ticket_id")
+            queryset = queryset.filter(pk__in=participating)
+        elif scope == Scope.ORGANIZATION:
+            queryset = queryset.filter(organization=data["organization"])
+        if self.search_text:
+            queryset = ticket_search(queryset, self.search_text)
+        return super().filter_queryset(queryset)
