@@ -10,7 +10,7 @@ PORT ?= 8000
 # serves on, unless PORTAL_URL is set in the environment.
 PORTAL_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test lint format migrate demo messages catalogs smoke clean
+.PHONY: run test lint format migrate demo messages catalogs smoke clean bench
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
@@ -51,6 +51,12 @@ test: $(VENV)/.installed catalogs
 # SMOKE_REDIS_URL change them); serves on 127.0.0.1:18880-18881 (SMOKE_PORT).
 smoke: $(VENV)/.installed catalogs
 	$(BIN)/python scripts/smoke.py
+
+# Benchmark of the requests overview on PostgreSQL with 100,000 seeded requests
+# (docs/benchmarks.md). BENCH_DATABASE_URL names the database; it is seeded on
+# the first run.
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -9,11 +9,13 @@ import csv
 import itertools
 from collections.abc import Iterable, Iterator
 
-from django.db.models import QuerySet
+from django.db.models import Aggregate, CharField, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from tickets.models import Ticket
-from tickets.tables import COLUMN_LABELS, COLUMN_SPECS
+from helpcenter.models import TicketType
+from tickets.models import Priority, Status, Ticket
+from tickets.search import plain_text
+from tickets.tables import COLUMN_LABELS, choice_label
 
 CHUNK_SIZE = 2000
 BYTE_ORDER_MARK = "\ufeff"
@@ -30,6 +32,73 @@ def neutralize_formula(value: str) -> str:
     if value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+class JoinedNames(Aggregate):
+    """Names joined with ", ": STRING_AGG on PostgreSQL, GROUP_CONCAT elsewhere."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(%(expressions)s, ', ')"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s(%(expressions)s, ', ' ORDER BY %(expressions)s)",
+            **extra_context,
+        )
+
+
+def _local(value) -> str:
+    if value is None:
+        return ""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+# Per column: the values() fields it reads and how they become the cell text.
+# Rows are read as dictionaries, not model instances: for 100,000 rows that
+# is several times faster.
+EXPORT_COLUMNS = {
+    "key": (("project__key", "number"), lambda r: f"{r['project__key']}-{r['number']}"),
+    "summary": (("summary",), lambda r: r["summary"]),
+    "status": (("status",), lambda r: choice_label(Status, r["status"])),
+    "type": (("type",), lambda r: choice_label(TicketType, r["type"])),
+    "priority": (("priority",), lambda r: choice_label(Priority, r["priority"])),
+    "project": (("project__name",), lambda r: r["project__name"]),
+    "components": (("component_names",), lambda r: r["component_names"] or ""),
+    "affected_version": (
+        ("affected_version__name",),
+        lambda r: r["affected_version__name"] or "",
+    ),
+    "reporter": (
+        ("reporter__full_name", "reporter__email"),
+        lambda r: r["reporter__full_name"] or r["reporter__email"],
+    ),
+    "organization": (("organization__name",), lambda r: r["organization__name"] or ""),
+    "created": (("created_at",), lambda r: _local(r["created_at"])),
+    "updated": (("updated_at",), lambda r: _local(r["updated_at"])),
+    "last_comment": (
+        ("last_comment_excerpt",),
+        lambda r: " ".join(plain_text(r["last_comment_excerpt"] or "").split()),
+    ),
+}
+
+
+def _export_rows(tickets: QuerySet[Ticket], columns: tuple[str, ...]) -> QuerySet:
+    tickets = tickets.prefetch_related(None)
+    if "components" in columns:
+        names = (
+            Ticket.components.through.objects.filter(ticket=OuterRef("pk"))
+            .order_by()
+            .values("ticket")
+            .annotate(names=JoinedNames("component__name"))
+            .values("names")
+        )
+        tickets = tickets.annotate(component_names=Subquery(names))
+    fields = [field for name in columns for field in EXPORT_COLUMNS[name][0]]
+    return tickets.values(*dict.fromkeys(fields))
 
 
 class _LineBuffer:
@@ -50,15 +119,16 @@ def csv_rows(tickets: QuerySet[Ticket], *, columns: Iterable[str]) -> Iterator[s
     header = BYTE_ORDER_MARK + writer.writerow(
         [str(COLUMN_LABELS[name]) for name in columns]
     )
-    readers = [COLUMN_SPECS[name].text for name in columns]
-    return itertools.chain([header], _csv_body(tickets, writer, readers))
+    readers = [EXPORT_COLUMNS[name][1] for name in columns]
+    rows = _export_rows(tickets, columns)
+    return itertools.chain([header], _csv_body(rows, writer, readers))
 
 
-def _csv_body(tickets: QuerySet[Ticket], writer, readers) -> Iterator[str]:
+def _csv_body(rows: QuerySet, writer, readers) -> Iterator[str]:
     lines: list[str] = []
-    for ticket in tickets.iterator(chunk_size=CHUNK_SIZE):
+    for row in rows.iterator(chunk_size=CHUNK_SIZE):
         lines.append(
-            writer.writerow([neutralize_formula(read(ticket)) for read in readers])
+            writer.writerow([neutralize_formula(read(row)) for read in readers])
         )
         if len(lines) >= CHUNK_SIZE:
             yield "".join(lines)

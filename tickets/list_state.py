@@ -6,6 +6,7 @@ every link built from a state; invalid filter values make the state invalid.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.db.models import QuerySet
@@ -50,7 +51,7 @@ class ListState:
         return any(
             value
             for name, value in self.filterset.form.data.lists()
-            if name not in ignored and name in self._names() and any(value)
+            if name not in ignored and name in self._names and any(value)
         )
 
     @property
@@ -87,10 +88,7 @@ class ListState:
         Only known parameters are kept; a change to None removes a parameter.
         """
         params: list[tuple[str, str]] = []
-        values = {name: self.query.getlist(name) for name in self._names()}
-        values["sort"] = list(self.sort)
-        values["columns"] = list(self.columns)
-        values["per_page"] = [str(self.per_page)]
+        values = dict(self._values)
         for name, value in changes.items():
             if value is None:
                 values.pop(name, None)
@@ -102,6 +100,15 @@ class ListState:
             params += [(name, item) for item in items if item != ""]
         return urlencode(params)
 
+    @cached_property
+    def _values(self) -> dict[str, list[str]]:
+        values = {name: self.query.getlist(name) for name in self._names}
+        values["sort"] = list(self.sort)
+        values["columns"] = list(self.columns)
+        values["per_page"] = [str(self.per_page)]
+        return values
+
+    @cached_property
     def _names(self) -> list[str]:
         names = []
         for name, field in self.filterset.form.fields.items():

