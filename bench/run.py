@@ -1,13 +1,13 @@
 """Benchmark the requests overview against its budgets.
 
 Serves the portal with gunicorn on 127.0.0.1 (DEBUG off) against a PostgreSQL
-database seeded by `manage.py seed_bench`, then measures, as a customer of
-the first bench organization: the list page, a filtered list, a keyword
-search and a request page (median and p95 over sequential requests, plus
-requests per second under wrk), and, as an agent, the CSV export of all
-requests (time and peak memory growth of the gunicorn worker). The /healthz
-probe, a view that returns a constant, is the ceiling: every figure is also printed as a ratio to its
-median.
+database seeded by `manage.py seed_bench`. As a customer of the first bench
+organization it measures the list page, a filtered list, a keyword search and
+a request page: median and p95 over sequential requests, plus requests per
+second under wrk. As an agent it measures the CSV export of all requests:
+time and peak memory growth of the gunicorn worker. The /healthz probe, a
+view that returns a constant, is the ceiling: every figure is also printed as
+a ratio to its median.
 
 Exits with 1 when a figure is over budget, 2 when the set-up fails.
 Usage: python bench/run.py --help

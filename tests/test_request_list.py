@@ -527,7 +527,7 @@ def test_links_keep_the_whole_state(personas, varied_tickets):
 # Query counts
 
 
-def _count_queries(client, django_assert_max_num_queries, url) -> int:
+def _count_queries(client, url) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -549,7 +549,7 @@ def _count_queries(client, django_assert_max_num_queries, url) -> int:
 )
 @pytest.mark.parametrize("path", [LIST_URL, reverse("tickets:export")])
 def test_query_count_does_not_grow_with_rows(
-    personas, make_ticket, project, agent, django_assert_max_num_queries, params, path
+    personas, make_ticket, project, agent, params, path
 ):
     simulation = Component.objects.get(project=project, name="Simulation")
     url = f"{path}?{urlencode(params, doseq=True)}"
@@ -560,9 +560,9 @@ def test_query_count_does_not_grow_with_rows(
             comment_create(ticket=ticket, author=agent, body="Export answer")
 
     add(5)
-    few = _count_queries(personas["reporter"], django_assert_max_num_queries, url)
+    few = _count_queries(personas["reporter"], url)
     add(45)
-    many = _count_queries(personas["reporter"], django_assert_max_num_queries, url)
+    many = _count_queries(personas["reporter"], url)
 
     assert few == many
     assert many <= 13

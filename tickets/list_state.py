@@ -1,6 +1,6 @@
 """The state of the requests overview, read from and written to a query string.
 
-The URL holds the whole state of the list: scope, search, filters, sort,
+The URL contains the whole state of the list: scope, search, filters, sort,
 columns, page size and page. Unknown parameters are ignored and left out of
 every link built from a state; invalid filter values make the state invalid.
 """

@@ -2,9 +2,9 @@
 
 Every ticket carries a search document: the plain text of its summary,
 description, public comments and attachment names (never internal notes).
-On PostgreSQL a tsvector built from it with English and German stemming sits
-under a GIN index; the query matches either language's stems, the last word
-as a prefix, and results are ranked. On other databases (the SQLite demo) the
+On PostgreSQL a tsvector built from it with English and German stemming is
+covered by a GIN index. The query matches either language's stems and the
+last word as a prefix, and results are ranked. On other databases (the SQLite demo) the
 search is a case-insensitive substring match of every word in that text.
 
 A request key such as "NET-17", or just "17", also finds that request.
@@ -29,7 +29,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from tickets.models import Attachment, Comment, Ticket
 
-# Longest search document indexed, in characters. PostgreSQL rejects a
+# Maximum length of an indexed search document, in characters. PostgreSQL rejects a
 # tsvector over 1 MB; the first 100,000 characters of a request (dozens of
 # long comments) stay well below that.
 MAX_DOCUMENT_CHARS = 100_000
@@ -251,8 +251,8 @@ def search_snippets(*, ticket_ids: list[int], text: str) -> dict[int, SafeString
         options = {
             "start_sel": _MARK_START,
             "stop_sel": _MARK_STOP,
-            "max_words": 30,
-            "min_words": 12,
+            "max_words": 20,
+            "min_words": 8,
             "max_fragments": 2,
             "fragment_delimiter": " … ",
         }

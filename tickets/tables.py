@@ -1,8 +1,8 @@
 """The table of the requests overview and its CSV counterpart.
 
 Each column lists what the query needs for it (joins, annotations), so a
-page only fetches what its visible columns show, and every column's sort
-ends with the request key, so rows with equal values keep a fixed order and
+page only fetches what its visible columns show. Every column's sort ends
+with the request key, so rows with equal values keep a fixed order and
 pages never overlap.
 """
 
@@ -31,7 +31,7 @@ LAST_COMMENT_EXCERPT_CHARS = 120
 
 @dataclass(frozen=True)
 class ColumnSpec:
-    """What a column needs from the database and how it reads as plain text."""
+    """A column's joins and annotations, its sort fields and its plain text."""
 
     name: str
     text: Callable[[Ticket], str]

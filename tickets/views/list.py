@@ -1,6 +1,6 @@
 """The requests overview: scope, search, filters, columns, sorting, pages, CSV.
 
-The URL holds the whole state of the list, so a copied link shows the same
+The URL contains the whole state of the list, so a copied link shows the same
 list and the CSV export of a list is its URL with export.csv in front of
 the query string.
 """

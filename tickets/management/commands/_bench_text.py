@@ -1,8 +1,8 @@
 """German and English support texts for the benchmark data set.
 
 Sentences are put together from templates and word lists, so the texts read
-like support requests and each rarer word (an error code, a host name, a
-file) appears in only a small share of the requests, as in real data.
+like support requests. Each rarer word (an error code, a host name, a file)
+appears in only a small share of the requests, as in real data.
 """
 
 import random
