@@ -130,16 +130,19 @@ class Command(BaseCommand):
                 "This database already has bench data. Use a fresh database "
                 "(createdb, then migrate) to seed again."
             )
+
         started = time.monotonic()
         rng = random.Random(seed)  # noqa: S311 - reproducible data, not secrets
         with transaction.atomic():
             world = self._create_world(rng)
         created = self._create_tickets(rng, world, tickets)
+
         self.stdout.write(f"Computing search vectors of {created} requests ...")
         search_vectors_rebuild()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
@@ -231,6 +234,7 @@ class Command(BaseCommand):
         priority_weights = list(PRIORITY_WEIGHTS.values())
         next_ticket_id = (Ticket.objects.aggregate(Max("pk"))["pk__max"] or 0) + 1
         created = 0
+
         with explicit_timestamps():
             while created < count:
                 size = min(BATCH_SIZE, count - created)
@@ -265,6 +269,7 @@ class Command(BaseCommand):
                 created += size
                 if created % 20_000 == 0 or created == count:
                     self.stdout.write(f"  {created} requests")
+
         for project_id, last in numbers.items():
             Project.objects.filter(pk=project_id).update(last_ticket_number=last)
         if connection.vendor == "postgresql":
