@@ -418,6 +418,11 @@ class Notification(models.Model):
         indexes = [
             models.Index(
                 fields=["state", "next_attempt_at"], name="tickets_notif_due_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_display()} → {self.recipient_id} ({self.state})"
 
 
 class RequestListPreference(models.Model):
@@ -468,7 +473,4 @@ class SavedFilter(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_event_display()} → {self.recipient_id} ({self.state})"
-
-
         return self.name

@@ -71,7 +71,7 @@ def fill_search_documents(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0002_status_history'),
+        ('tickets', '0006_search_trigram_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
