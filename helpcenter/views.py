@@ -3,10 +3,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from helpcenter.models import Project, RequestType
-from tickets.forms import RequestForm
+from tickets.forms import RequestForm, attachment_limits
 from tickets.services import ticket_create
 
 
@@ -44,6 +45,7 @@ def request_create(
         request.FILES or None,
         request_type=request_type_obj,
         reporter=request.user,
+        mention_url=reverse("tickets:mentions-new"),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -58,6 +60,8 @@ def request_create(
                 components=data.get("components") or [],
                 organization=form.cleaned_organization(),
                 files=data["attachments"],
+                staged=data["staged"],
+                bug_report=form.cleaned_bug_report(),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -67,9 +71,16 @@ def request_create(
             )
             return redirect(ticket)
 
+    if form.is_bound:
+        form.keep_uploaded_files()
     return render(
         request,
         "helpcenter/request_form.html",
-        {"project": project, "request_type": request_type_obj, "form": form},
+        {
+            "project": project,
+            "request_type": request_type_obj,
+            "form": form,
+            "upload_limits": attachment_limits(),
+        },
         status=400 if form.is_bound and form.errors else 200,
     )

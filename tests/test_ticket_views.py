@@ -148,8 +148,9 @@ def test_comment_post_by_persona(personas, ticket, persona, expected):
     response = personas[persona].post(url, {"body": f"Comment by {persona}"})
 
     assert response.status_code == expected
+    # Plain text from the text area is stored as an escaped HTML paragraph.
     created = Comment.objects.filter(
-        ticket=ticket, body=f"Comment by {persona}"
+        ticket=ticket, body=f"<p>Comment by {persona}</p>"
     ).exists()
     assert created is (persona in {"reporter", "agent"})
 

@@ -1,14 +1,76 @@
+import uuid
+
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from helpcenter.models import Component, RequestType, Version
-from tickets.models import Priority
+from helpcenter.models import Component, RequestType, TicketType, Version
+from tickets.attachments import clean_file_name, file_limit_errors
+from tickets.models import Priority, StagedUpload
+from tickets.richtext import sanitize_html, text_to_html
+from tickets.services import staged_upload_create, staged_uploads_for
 
 PRIVATE = "private"
+FORMAT_HTML = "html"
+FORMAT_TEXT = "text"
+
+
+class RichTextarea(forms.Textarea):
+    """A text area that static/js/editor.js turns into the rich-text editor.
+
+    Next to it sits a hidden "<name>_format" input: "text" while the plain
+    text area is used (no JavaScript), "html" once the editor writes HTML.
+    """
+
+    template_name = "tickets/widgets/rich_textarea.html"
+
+    def __init__(self, attrs=None, mention_url: str = "") -> None:
+        super().__init__(attrs)
+        self.mention_url = mention_url
+        self.format = FORMAT_TEXT
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["format_name"] = f"{name}_format"
+        context["widget"]["format"] = self.format
+        context["widget"]["mention_url"] = self.mention_url
+        return context
+
+
+class RichTextField(forms.CharField):
+    """Rich text from the editor, or plain text from the fallback text area.
+
+    Cleans to sanitised HTML. Plain text is escaped and split into paragraphs.
+    """
+
+    widget = RichTextarea
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("max_length", 200_000)
+        super().__init__(*args, **kwargs)
+        self.format = FORMAT_TEXT
+
+    def bound_format(self, data, name: str) -> str:
+        value = data.get(f"{name}_format") if data is not None else None
+        return FORMAT_HTML if value == FORMAT_HTML else FORMAT_TEXT
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return ""
+        if self.format == FORMAT_HTML:
+            html = sanitize_html(value)
+        else:
+            html = text_to_html(value)
+        return html
+
+    def validate(self, value) -> None:
+        # An editor that only contains empty paragraphs counts as empty.
+        if self.required and not value.replace("<p></p>", "").strip():
+            raise ValidationError(self.error_messages["required"], code="required")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -16,7 +78,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """A file field that accepts several files and checks the upload limits."""
+    """A file field that accepts several files at once."""
 
     widget = MultipleFileInput
 
@@ -26,36 +88,78 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None) -> list[UploadedFile]:
         if not data:
-            files = []
-        elif isinstance(data, (list, tuple)):
-            files = [
-                super(MultipleFileField, self).clean(item, initial) for item in data
-            ]
-        else:
-            files = [super().clean(data, initial)]
-        files = [upload for upload in files if upload]
-
-        max_files = settings.ATTACHMENT_MAX_FILES
-        if len(files) > max_files:
-            raise forms.ValidationError(
-                _("Attach at most %(count)d files at once.") % {"count": max_files}
-            )
-        max_size = settings.ATTACHMENT_MAX_SIZE
-        errors = []
-        for upload in files:
-            if upload.size > max_size:
-                errors.append(
-                    _("%(name)s is larger than the limit of %(limit)s.")
-                    % {"name": upload.name, "limit": filesizeformat(max_size)}
-                )
-            elif upload.size == 0:
-                errors.append(_("%(name)s is empty.") % {"name": upload.name})
-        if errors:
-            raise forms.ValidationError(errors)
+            return []
+        items = data if isinstance(data, (list, tuple)) else [data]
+        files = []
+        for item in items:
+            # Empty files are reported with the other limits, by name.
+            if item and getattr(item, "size", None) == 0:
+                files.append(item)
+                continue
+            cleaned = super().clean(item, initial)
+            if cleaned:
+                files.append(cleaned)
         return files
 
 
-class RequestForm(forms.Form):
+class AttachmentsFormMixin(forms.Form):
+    """Files sent with the form plus uploads staged before, checked together."""
+
+    attachments = MultipleFileField(label=_("Attachments"))
+    staged = forms.TypedMultipleChoiceField(
+        required=False, coerce=uuid.UUID, widget=forms.MultipleHiddenInput
+    )
+
+    def setup_attachments(self, owner: User) -> None:
+        self.owner = owner
+        self.staged_uploads: list[StagedUpload] = []
+        # Any well-formed id passes here; clean_staged() checks the owner.
+        values = self.data.getlist("staged") if hasattr(self.data, "getlist") else []
+        self.fields["staged"].choices = [(value, value) for value in values]
+        if self.is_bound:
+            try:
+                ids = [uuid.UUID(value) for value in values]
+                self.staged_uploads = list(
+                    StagedUpload.objects.filter(pk__in=ids, owner=owner)
+                )
+            except ValueError:
+                self.staged_uploads = []
+
+    def setup_rich_text(self, name: str, mention_url: str) -> None:
+        field = self.fields[name]
+        field.format = field.bound_format(self.data if self.is_bound else None, name)
+        field.widget.format = field.format
+        field.widget.mention_url = mention_url
+
+    def clean_staged(self) -> list[StagedUpload]:
+        ids = self.cleaned_data.get("staged") or []
+        self.staged_uploads = staged_uploads_for(owner=self.owner, ids=ids)
+        return self.staged_uploads
+
+    def clean(self):
+        cleaned_data = super().clean()
+        files = cleaned_data.get("attachments") or []
+        staged = cleaned_data.get("staged") or []
+        sizes = [(item.original_name, item.size) for item in staged]
+        sizes += [(clean_file_name(upload.name or ""), upload.size) for upload in files]
+        for message in file_limit_errors(sizes):
+            self.add_error("attachments", message)
+        return cleaned_data
+
+    def keep_uploaded_files(self) -> None:
+        """Stage the files of an invalid form, so the customer need not add them again.
+
+        Files that break a per-file limit are not kept; the error names them.
+        """
+        for upload in self.files.getlist("attachments"):
+            try:
+                staged = staged_upload_create(owner=self.owner, upload=upload)
+            except ValidationError:
+                continue
+            self.staged_uploads.append(staged)
+
+
+class RequestForm(AttachmentsFormMixin):
     summary = forms.CharField(
         label=_("Summary"),
         max_length=255,
@@ -64,13 +168,13 @@ class RequestForm(forms.Form):
         ),
     )
     affected_version = forms.ModelChoiceField(
-        label=_("Affected version"),
+        label=_("Product version"),
         queryset=Version.objects.none(),
         required=False,
         empty_label=_("Not known / not relevant"),
     )
     components = forms.ModelMultipleChoiceField(
-        label=_("Components"),
+        label=_("Product components"),
         queryset=Component.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -81,23 +185,63 @@ class RequestForm(forms.Form):
         coerce=int,
         initial=Priority.NORMAL,
     )
-    description = forms.CharField(
+    description = RichTextField(
         label=_("Description"),
-        widget=forms.Textarea(attrs={"rows": 10}),
+        widget=RichTextarea(attrs={"rows": 10}),
         required=False,
         help_text=_(
-            "Describe the steps to reproduce, what you expected and what happened "
-            "instead, and any customer-specific changes. Attach error messages and "
-            "stack traces as text files, plus log files and screenshots."
+            "What were you doing, what did you expect and what happened instead? "
+            "Mention any customer-specific changes. Paste a stack trace and it "
+            "is offered as a text file."
         ),
     )
-    attachments = MultipleFileField(label=_("Attachments"))
+    steps_to_reproduce = forms.CharField(
+        label=_("Steps to reproduce"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("One step per line, from a fresh start to the error."),
+    )
+    expected_result = forms.CharField(
+        label=_("Expected result"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    actual_result = forms.CharField(
+        label=_("Actual result"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Attach the exact error text or stack trace as a text file."),
+    )
+    environment = forms.CharField(
+        label=_("Environment"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_(
+            "Operating system, database, browser, installed extensions or "
+            "customer-specific changes."
+        ),
+    )
     sharing = forms.ChoiceField(label=_("Who can see this request"))
 
+    BUG_FIELDS = (
+        "steps_to_reproduce",
+        "expected_result",
+        "actual_result",
+        "environment",
+    )
+
     def __init__(
-        self, *args, request_type: RequestType, reporter: User, **kwargs
+        self,
+        *args,
+        request_type: RequestType,
+        reporter: User,
+        mention_url: str = "",
+        **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.setup_attachments(reporter)
+        self.setup_rich_text("description", mention_url)
+
         project = request_type.project
         self.fields["affected_version"].queryset = project.versions.all()
         self.fields["components"].queryset = project.components.all()
@@ -105,6 +249,10 @@ class RequestForm(forms.Form):
             del self.fields["affected_version"]
         if not project.components.exists():
             del self.fields["components"]
+        self.is_bug = request_type.type == TicketType.BUG
+        if not self.is_bug:
+            for name in self.BUG_FIELDS:
+                del self.fields[name]
 
         self.organizations = {str(org.pk): org for org in reporter.organizations.all()}
         choices = [(PRIVATE, _("Only me (private)"))]
@@ -119,15 +267,32 @@ class RequestForm(forms.Form):
         value = self.cleaned_data.get("sharing", PRIVATE)
         return None if value == PRIVATE else self.organizations[value]
 
+    def cleaned_bug_report(self) -> dict[str, str]:
+        if not self.is_bug:
+            return {}
+        return {name: self.cleaned_data.get(name, "") for name in self.BUG_FIELDS}
 
-class CommentForm(forms.Form):
-    body = forms.CharField(
+
+class CommentForm(AttachmentsFormMixin):
+    body = RichTextField(
         label=_("Add a comment"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=100_000,
+        widget=RichTextarea(attrs={"rows": 4}),
         error_messages={"required": _("Write a comment before sending.")},
     )
-    attachments = MultipleFileField(label=_("Attachments"))
+
+    def __init__(self, *args, author: User, mention_url: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.setup_attachments(author)
+        self.setup_rich_text("body", mention_url)
+
+
+def attachment_limits() -> dict[str, int]:
+    """Return the upload limits for the upload zone's data- attributes."""
+    return {
+        "max_size": settings.ATTACHMENT_MAX_SIZE,
+        "max_files": settings.ATTACHMENT_MAX_FILES,
+        "max_total": settings.ATTACHMENT_MAX_TOTAL_SIZE,
+    }
 
 
 class ReasonForm(forms.Form):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 from helpcenter.models import Component, Project, RequestType, TicketType, Version
+from tickets.filetypes import preview_kind
 
 
 class Status(models.TextChoices):
@@ -47,7 +48,17 @@ class Ticket(models.Model):
     )
     number = models.PositiveIntegerField(_("number"), editable=False)
     summary = models.CharField(_("summary"), max_length=255)
+    # Sanitised HTML; tickets.richtext converts it to plain text where needed.
     description = models.TextField(_("description"), blank=True)
+    # Bug reports only: the structured parts of the report, as plain text.
+    steps_to_reproduce = models.TextField(_("steps to reproduce"), blank=True)
+    expected_result = models.TextField(_("expected result"), blank=True)
+    actual_result = models.TextField(_("actual result"), blank=True)
+    environment = models.TextField(
+        _("environment"),
+        blank=True,
+        help_text=_("Operating system, database, browser and other surroundings."),
+    )
     type = models.CharField(_("type"), max_length=20, choices=TicketType.choices)
     request_type = models.ForeignKey(
         RequestType,
@@ -183,6 +194,7 @@ class Comment(models.Model):
         related_name="comments",
         verbose_name=_("author"),
     )
+    # Sanitised HTML; tickets.richtext converts it to plain text where needed.
     body = models.TextField(_("text"))
     is_internal = models.BooleanField(
         _("internal note"),
@@ -231,7 +243,15 @@ class Attachment(models.Model):
     file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=200)
     original_name = models.CharField(_("file name"), max_length=255)
     size = models.PositiveBigIntegerField(_("size"))
+    # Detected from the file's bytes by tickets.filetypes, never the browser's.
     content_type = models.CharField(_("content type"), max_length=120)
+    thumbnail = models.FileField(
+        _("thumbnail"),
+        upload_to=attachment_upload_to,
+        max_length=200,
+        blank=True,
+        editable=False,
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -255,8 +275,64 @@ class Attachment(models.Model):
         )
 
     @property
+    def preview_kind(self) -> str:
+        """ "image", "text" or "download": how the portal shows this file."""
+        return preview_kind(self.content_type)
+
+    def get_preview_url(self) -> str:
+        return reverse(
+            "tickets:attachment-preview",
+            kwargs={"key": self.ticket.key, "attachment_id": self.pk},
+        )
+
+    def get_inline_url(self) -> str:
+        return reverse(
+            "tickets:attachment-inline",
+            kwargs={"key": self.ticket.key, "attachment_id": self.pk},
+        )
+
+    def get_thumbnail_url(self) -> str:
+        return reverse(
+            "tickets:attachment-thumbnail",
+            kwargs={"key": self.ticket.key, "attachment_id": self.pk},
+        )
+
+    @property
     def is_internal(self) -> bool:
         return self.comment is not None and self.comment.is_internal
+
+
+class StagedUpload(models.Model):
+    """A file uploaded before its form is sent, owned by the uploading user.
+
+    The request or comment form refers to it by id; sending the form turns it
+    into an Attachment. Unused staged uploads expire after
+    ATTACHMENT_STAGING_MAX_AGE seconds (manage.py cleanup_staged_uploads).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staged_uploads",
+        verbose_name=_("owner"),
+    )
+    file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size"))
+    content_type = models.CharField(_("content type"), max_length=120)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("staged upload")
+        verbose_name_plural = _("staged uploads")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["created_at"], name="tickets_staged_created_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class StatusChange(models.Model):

@@ -200,3 +200,31 @@ def timeline_entries(
     return sorted(
         entries, key=lambda entry: (entry[1].created_at, entry[0], entry[1].pk)
     )
+
+
+MENTION_SUGGESTION_LIMIT = 10
+
+
+def mention_candidates(
+    *, user: User, ticket: Ticket | None, query: str = ""
+) -> QuerySet[User]:
+    """Return the users that may be mentioned, matching the query by name or e-mail.
+
+    Only members of the reporter's organizations qualify: on an existing
+    ticket the ticket's reporter, on a new request the user writing it. The
+    writer is left out; inactive accounts never appear.
+    """
+    reporter_id = ticket.reporter_id if ticket is not None else user.pk
+    organizations = Membership.objects.filter(user_id=reporter_id).values(
+        "organization_id"
+    )
+    members = Membership.objects.filter(organization_id__in=organizations).values(
+        "user_id"
+    )
+    candidates = User.objects.filter(pk__in=members, is_active=True).exclude(pk=user.pk)
+    query = query.strip()
+    if query:
+        candidates = candidates.filter(
+            Q(full_name__icontains=query) | Q(email__icontains=query)
+        )
+    return candidates.order_by("full_name", "email")

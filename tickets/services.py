@@ -1,23 +1,35 @@
 """Write functions for tickets: creation, comments, attachments, status."""
 
 import logging
-import mimetypes
-from collections.abc import Iterable, Sequence
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from PIL import Image
 
 from accounts.models import Organization, User
 from helpcenter.models import Component, Project, RequestType, Version
+from tickets.attachments import clean_file_name, file_limit_errors
+from tickets.filetypes import detect_content_type, make_thumbnail
 from tickets.mentions import eligible_participants, resolve_mentions
-from tickets.models import Attachment, Comment, Priority, Status, StatusChange, Ticket
+from tickets.models import (
+    Attachment,
+    Comment,
+    Priority,
+    StagedUpload,
+    Status,
+    StatusChange,
+    Ticket,
+)
 from tickets.notifications import (
     notify_comment,
     notify_mentioned,
@@ -25,11 +37,19 @@ from tickets.notifications import (
     notify_status_change,
     notify_ticket_created,
 )
+from tickets.richtext import sanitize_html
 from tickets.search import ticket_search_document_update
 from tickets.selectors import last_customer_escalation, reopen_deadline
 from tickets.workflow import Actor, TransitionError, check_transition
 
 logger = logging.getLogger(__name__)
+
+BUG_REPORT_FIELDS = (
+    "steps_to_reproduce",
+    "expected_result",
+    "actual_result",
+    "environment",
+)
 
 
 def _allocate_ticket_number(*, project: Project) -> int:
@@ -54,26 +74,132 @@ def attachment_create(
     upload: UploadedFile,
     comment: Comment | None = None,
 ) -> Attachment:
-    name = (upload.name or "file").replace("\\", "/").rsplit("/", 1)[
-        -1
-    ].strip() or "file"
-    content_type = (
-        upload.content_type
-        or mimetypes.guess_type(name)[0]
-        or "application/octet-stream"
-    )
+    """Store an uploaded file under a random name and attach it to the ticket."""
+    name = clean_file_name(upload.name or "")
     attachment = Attachment(
         ticket=ticket,
         comment=comment,
-        original_name=name[:255],
+        original_name=name,
         size=upload.size or 0,
-        content_type=content_type[:120],
+        content_type=detect_content_type(upload, name)[:120],
         uploaded_by=uploaded_by,
     )
     attachment.file.save(name, upload, save=False)
+    _add_thumbnail(attachment)
     attachment.save()
     ticket_search_document_update(ticket=ticket)
     return attachment
+
+
+def attachment_create_from_staged(
+    *, ticket: Ticket, staged: StagedUpload, comment: Comment | None = None
+) -> Attachment:
+    """Turn a staged upload into an attachment; the stored file stays where it is."""
+    attachment = Attachment(
+        ticket=ticket,
+        comment=comment,
+        file=staged.file.name,
+        original_name=staged.original_name,
+        size=staged.size,
+        content_type=staged.content_type,
+        uploaded_by=staged.owner,
+    )
+    _add_thumbnail(attachment)
+    attachment.save()
+    staged.delete()
+    return attachment
+
+
+def _add_thumbnail(attachment: Attachment) -> None:
+    if attachment.preview_kind != "image":
+        return
+    try:
+        with attachment.file.open("rb") as handle:
+            data = make_thumbnail(handle)
+    except (OSError, ValueError, Image.DecompressionBombError) as error:
+        logger.warning("thumbnail failed for %s: %s", attachment.original_name, error)
+        return
+    attachment.thumbnail.save("thumbnail.png", ContentFile(data), save=False)
+
+
+def staged_upload_create(*, owner: User, upload: UploadedFile) -> StagedUpload:
+    """Store a file for a form that is not sent yet; raise ValidationError if refused."""
+    name = clean_file_name(upload.name or "")
+    errors = file_limit_errors([(name, upload.size or 0)])
+    if errors:
+        raise ValidationError(errors)
+    staged = StagedUpload(
+        owner=owner,
+        original_name=name,
+        size=upload.size or 0,
+        content_type=detect_content_type(upload, name)[:120],
+    )
+    staged.file.save(name, upload, save=False)
+    staged.save()
+    logger.info("upload staged: %s by user %s", staged.pk, owner.pk)
+    return staged
+
+
+def staged_upload_delete(*, owner: User, staged_id: uuid.UUID) -> bool:
+    """Delete a staged upload of this owner with its file; return whether it existed."""
+    staged = StagedUpload.objects.filter(pk=staged_id, owner=owner).first()
+    if staged is None:
+        return False
+    staged.file.delete(save=False)
+    staged.delete()
+    return True
+
+
+def staged_uploads_for(*, owner: User, ids: Iterable[uuid.UUID]) -> list[StagedUpload]:
+    """Return the owner's staged uploads with these ids, in the given order.
+
+    Raises ValidationError when an id is unknown, expired or belongs to
+    someone else, so a form can never claim another user's file.
+    """
+    ids = list(dict.fromkeys(ids))
+    found = {
+        staged.pk: staged
+        for staged in StagedUpload.objects.filter(pk__in=ids, owner=owner)
+    }
+    if len(found) != len(ids):
+        raise ValidationError(
+            _("A file added earlier is no longer available. Please add it again."),
+            code="staged_missing",
+        )
+    return [found[pk] for pk in ids]
+
+
+def staged_uploads_cleanup(*, max_age: int | None = None) -> int:
+    """Delete staged uploads older than max_age seconds; return how many."""
+    if max_age is None:
+        max_age = settings.ATTACHMENT_STAGING_MAX_AGE
+    cutoff = timezone.now() - timedelta(seconds=max_age)
+    count = 0
+    for staged in StagedUpload.objects.filter(created_at__lt=cutoff).iterator():
+        staged.file.delete(save=False)
+        staged.delete()
+        count += 1
+    if count:
+        logger.info("expired staged uploads deleted: %d", count)
+    return count
+
+
+def _attach_all(
+    *,
+    ticket: Ticket,
+    uploaded_by: User,
+    files: Sequence[UploadedFile],
+    staged: Sequence[StagedUpload],
+    comment: Comment | None = None,
+) -> None:
+    for item in staged:
+        if item.owner_id != uploaded_by.pk:
+            raise ValidationError(_("A file added earlier is no longer available."))
+        attachment_create_from_staged(ticket=ticket, staged=item, comment=comment)
+    for upload in files:
+        attachment_create(
+            ticket=ticket, uploaded_by=uploaded_by, upload=upload, comment=comment
+        )
 
 
 @transaction.atomic
@@ -88,7 +214,15 @@ def ticket_create(
     components: Iterable[Component] = (),
     organization: Organization | None = None,
     files: Sequence[UploadedFile] = (),
+    staged: Sequence[StagedUpload] = (),
+    bug_report: Mapping[str, str] | None = None,
 ) -> Ticket:
+    """Create a ticket with its attachments.
+
+    The description is HTML and is sanitised here. bug_report holds the
+    structured parts of a bug report (steps_to_reproduce, expected_result,
+    actual_result, environment) as plain text.
+    """
     project = request_type.project
     if (
         organization is not None
@@ -102,7 +236,7 @@ def ticket_create(
         project=project,
         number=_allocate_ticket_number(project=project),
         summary=summary,
-        description=description,
+        description=sanitize_html(description),
         type=request_type.type,
         request_type=request_type,
         priority=priority,
@@ -110,15 +244,18 @@ def ticket_create(
         organization=organization,
         reporter=reporter,
     )
+    for field, value in (bug_report or {}).items():
+        if field not in BUG_REPORT_FIELDS:
+            raise ValueError(f"Unknown bug report field: {field}")
+        setattr(ticket, field, value.strip())
     ticket.full_clean(exclude=["number"])
     ticket.save()
     ticket.components.set(components)
-    for upload in files:
-        attachment_create(ticket=ticket, uploaded_by=reporter, upload=upload)
+    _attach_all(ticket=ticket, uploaded_by=reporter, files=files, staged=staged)
     ticket_search_document_update(ticket=ticket)
     logger.info("ticket created: %s by user %s", ticket.key, reporter.pk)
     notify_ticket_created(ticket=ticket)
-    mentions_apply(ticket=ticket, text=description, author=reporter)
+    mentions_apply(ticket=ticket, text=ticket.description, author=reporter)
     return ticket
 
 
@@ -130,22 +267,32 @@ def comment_create(
     body: str,
     is_internal: bool = False,
     files: Sequence[UploadedFile] = (),
+    staged: Sequence[StagedUpload] = (),
 ) -> Comment:
+    """Add a comment (HTML, sanitised here) with its attachments."""
     if is_internal and not author.is_staff:
         raise ValidationError(_("Only agents can write internal notes."))
     comment = Comment.objects.create(
-        ticket=ticket, author=author, body=body, is_internal=is_internal
+        ticket=ticket,
+        author=author,
+        body=sanitize_html(body),
+        is_internal=is_internal,
     )
-    for upload in files:
-        attachment_create(
-            ticket=ticket, uploaded_by=author, upload=upload, comment=comment
-        )
+    _attach_all(
+        ticket=ticket,
+        uploaded_by=author,
+        files=files,
+        staged=staged,
+        comment=comment,
+    )
     Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
     ticket_search_document_update(ticket=ticket)
     if is_internal:
         return comment
 
-    mentioned = mentions_apply(ticket=ticket, text=body, author=author, comment=comment)
+    mentioned = mentions_apply(
+        ticket=ticket, text=comment.body, author=author, comment=comment
+    )
     notify_comment(comment=comment, exclude=mentioned)
     if not author.is_staff:
         _return_from_waiting(ticket=ticket)

@@ -35,3 +35,11 @@ def sweep_notifications() -> int:
     if due:
         logger.info("sweep found %s due notifications, sent %s", len(due), sent)
     return sent
+
+
+@shared_task
+def cleanup_staged_uploads() -> int:
+    """Delete expired staged uploads; meant for a periodic schedule (hourly)."""
+    from tickets.services import staged_uploads_cleanup
+
+    return staged_uploads_cleanup()

@@ -201,9 +201,45 @@ MEDIA_SERVING = env_choice(
 # The nginx location marked `internal` that maps to MEDIA_ROOT.
 MEDIA_X_ACCEL_PREFIX = env_str("MEDIA_X_ACCEL_PREFIX", "/protected-media/")
 
-# Uploads: limits per file and per request, in bytes.
+# Uploads and attachments: where files are stored, limits in bytes, previews.
+# FILE_STORAGE=s3 stores them in an S3-compatible bucket through django-storages
+# (pip install ".[s3]"); the bucket must not be public, because downloads go
+# through the portal's access-checked views.
+FILE_STORAGE = env_choice("FILE_STORAGE", "filesystem", ("filesystem", "s3"))
+if FILE_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET_NAME"),
+            "endpoint_url": env_url("S3_ENDPOINT_URL", None, schemes=("http", "https")),
+            "region_name": env_str("S3_REGION_NAME") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    if not STORAGES["default"]["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("FILE_STORAGE=s3 needs S3_BUCKET_NAME.")
 ATTACHMENT_MAX_SIZE = env_int("ATTACHMENT_MAX_SIZE", 25 * 1024 * 1024, minimum=1)
 ATTACHMENT_MAX_FILES = env_int("ATTACHMENT_MAX_FILES", 10, minimum=1)
+ATTACHMENT_MAX_TOTAL_SIZE = env_int(
+    "ATTACHMENT_MAX_TOTAL_SIZE", 100 * 1024 * 1024, minimum=1
+)
+# Seconds after which an upload staged for a form that was never sent is deleted.
+ATTACHMENT_STAGING_MAX_AGE = env_int("ATTACHMENT_STAGING_MAX_AGE", 24 * 3600, minimum=60)
+# The text preview shows at most this many bytes of a file.
+ATTACHMENT_TEXT_PREVIEW_MAX_SIZE = env_int(
+    "ATTACHMENT_TEXT_PREVIEW_MAX_SIZE", 512 * 1024, minimum=1024
+)
+# Celery beat (the scheduler process) deletes expired staged uploads hourly.
+CELERY_BEAT_SCHEDULE = {
+    "cleanup-staged-uploads": {
+        "task": "tickets.tasks.cleanup_staged_uploads",
+        "schedule": 3600.0,
+    }
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -3,13 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from portal.sendfile import private_file_response
-from tickets.forms import CommentForm
+from tickets.forms import CommentForm, attachment_limits
 from tickets.notifications import notifications_enabled
 from tickets.selectors import (
     attachment_list_visible,
@@ -35,6 +34,7 @@ def _render_detail(
             "description_attachments": [a for a in attachments if a.comment_id is None],
             "attachments": attachments,
             "comment_form": comment_form,
+            "upload_limits": attachment_limits(),
         },
         status=status,
     )
@@ -44,15 +44,24 @@ def _render_detail(
 @require_GET
 def ticket_detail(request: HttpRequest, key: str) -> HttpResponse:
     ticket = ticket_get_visible(user=request.user, key=key)
-    return _render_detail(request, ticket, CommentForm())
+    return _render_detail(request, ticket, _comment_form(request, ticket))
+
+
+def _comment_form(request: HttpRequest, ticket, *args) -> CommentForm:
+    return CommentForm(
+        *args,
+        author=request.user,
+        mention_url=reverse("tickets:mentions", kwargs={"key": ticket.key}),
+    )
 
 
 @login_required
 @require_POST
 def comment_add(request: HttpRequest, key: str) -> HttpResponse:
     ticket = ticket_get_visible(user=request.user, key=key)
-    form = CommentForm(request.POST, request.FILES)
+    form = _comment_form(request, ticket, request.POST, request.FILES)
     if not form.is_valid():
+        form.keep_uploaded_files()
         return _render_detail(request, ticket, form, status=400)
 
     comment_create(
@@ -60,18 +69,7 @@ def comment_add(request: HttpRequest, key: str) -> HttpResponse:
         author=request.user,
         body=form.cleaned_data["body"],
         files=form.cleaned_data["attachments"],
+        staged=form.cleaned_data["staged"],
     )
     messages.success(request, _("Your comment was added."))
     return redirect(ticket)
-
-
-@login_required
-@require_GET
-def attachment_download(
-    request: HttpRequest, key: str, attachment_id: int
-) -> HttpResponseBase:
-    ticket = ticket_get_visible(user=request.user, key=key)
-    attachment = get_object_or_404(
-        attachment_list_visible(user=request.user, ticket=ticket), pk=attachment_id
-    )
-    return private_file_response(attachment.file, filename=attachment.original_name)
