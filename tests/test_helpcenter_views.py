@@ -251,7 +251,8 @@ def test_request_form_rejects_oversized_file(personas, request_type, settings):
 
     assert response.status_code == 400
     assert (
-        "huge.log is larger than the limit of 10\xa0bytes per file." in response.content.decode()
+        "huge.log is larger than the limit of 10\xa0bytes per file."
+        in response.content.decode()
     )
     assert not Ticket.objects.exists()
 

@@ -97,10 +97,15 @@ def detect_content_type(handle: IO[bytes], name: str = "") -> str:
     if image_type:
         return image_type
 
+    kind = filetype.guess(head)
+    if kind is not None:
+        # Pillow rejected it above, so an image signature is not to be believed.
+        if kind.mime.startswith("image/"):
+            return "application/octet-stream"
+        return kind.mime
     text = _decode_text(head)
     if text is None:
-        kind = filetype.guess(head)
-        return kind.mime if kind is not None else "application/octet-stream"
+        return "application/octet-stream"
 
     if _SVG_MARKER.search(head):
         return "image/svg+xml"

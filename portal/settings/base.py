@@ -228,7 +228,9 @@ ATTACHMENT_MAX_TOTAL_SIZE = env_int(
     "ATTACHMENT_MAX_TOTAL_SIZE", 100 * 1024 * 1024, minimum=1
 )
 # Seconds after which an upload staged for a form that was never sent is deleted.
-ATTACHMENT_STAGING_MAX_AGE = env_int("ATTACHMENT_STAGING_MAX_AGE", 24 * 3600, minimum=60)
+ATTACHMENT_STAGING_MAX_AGE = env_int(
+    "ATTACHMENT_STAGING_MAX_AGE", 24 * 3600, minimum=60
+)
 # The text preview shows at most this many bytes of a file.
 ATTACHMENT_TEXT_PREVIEW_MAX_SIZE = env_int(
     "ATTACHMENT_TEXT_PREVIEW_MAX_SIZE", 512 * 1024, minimum=1024
