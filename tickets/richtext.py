@@ -49,6 +49,7 @@ ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
 LINK_REL = "noopener noreferrer nofollow"
 
 _DIGITS = re.compile(r"^[0-9]{1,18}$")
+_EMPTY_PARAGRAPHS = re.compile(r"<p>(\s|<br>)*</p>")
 _MENTION = re.compile(r'<span data-mention="([0-9]{1,18})"')
 
 
@@ -79,7 +80,8 @@ def sanitize_html(value: str) -> str:
     """
     if not value:
         return ""
-    return _cleaner.clean(value).strip()
+    # The editor leaves an empty paragraph after a final list or code block.
+    return _EMPTY_PARAGRAPHS.sub("", _cleaner.clean(value)).strip()
 
 
 def text_to_html(text: str) -> str:

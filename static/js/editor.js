@@ -202,6 +202,8 @@
       button.title = label(spec.name);
       button.setAttribute("aria-pressed", "false");
       button.textContent = spec.text || label(spec.name);
+      // Keep the focus (and the selection) in the editor while clicking.
+      button.addEventListener("mousedown", function (event) { event.preventDefault(); });
       button.addEventListener("click", function () {
         var editor = editorRef.editor;
         if (spec.name === "link") {
