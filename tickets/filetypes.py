@@ -88,7 +88,7 @@ def detect_content_type(handle: IO[bytes], name: str = "") -> str:
 
     Pillow must open and verify a file before it counts as a previewable
     image. Text that contains HTML or SVG markup is reported as text/html or
-    image/svg+xml, whatever the name says, so it is only ever downloaded.
+    image/svg+xml regardless of the file name, so it is only ever downloaded.
     """
     head = _read_head(handle)
     if not head:

@@ -219,7 +219,7 @@ def ticket_create(
 ) -> Ticket:
     """Create a ticket with its attachments.
 
-    The description is HTML and is sanitised here. bug_report holds the
+    The description is HTML and is sanitised here. bug_report contains the
     structured parts of a bug report (steps_to_reproduce, expected_result,
     actual_result, environment) as plain text.
     """

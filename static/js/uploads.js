@@ -1,6 +1,6 @@
-// Attachments of request and comment forms: files chosen, dropped onto the
+// Attachments of request and comment forms. Files chosen, dropped onto the
 // form or pasted from the clipboard are uploaded one by one to the staging
-// endpoint with a progress bar; the form then sends only their ids.
+// endpoint with a progress bar, and the form then sends only their ids.
 // Without this script the file input sends the files with the form.
 (function () {
   "use strict";
