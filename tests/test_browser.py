@@ -145,7 +145,7 @@ def test_editor_formatting_is_stored(browser_page, reporter, request_type):
     page.click("[data-editor-command=bold]")
     page.keyboard.type("bold")
     page.click("[data-editor-command=bold]")
-    page.keyboard.type(" and ")
+    page.keyboard.type(" and")
     page.keyboard.press("Control+i")
     page.keyboard.type("italic")
     page.keyboard.press("Control+i")

@@ -290,6 +290,9 @@
 
     editorRef.editor = new Tiptap.Editor({
       element: content,
+      // Tiptap would add a <style> element, which the Content-Security-Policy
+      // blocks; static/css/editor.css has the rules it needs.
+      injectCSS: false,
       extensions: extensions,
       content: initial,
       editorProps: {

@@ -18,7 +18,7 @@
   }
 
   function format(template, values) {
-    return template.replace(/%\((\w+)\)s/g, function (match, key) {
+    return template.replace(/\{(\w+)\}/g, function (match, key) {
       return key in values ? values[key] : match;
     });
   }
