@@ -156,3 +156,13 @@ def pytest_sessionstart(session) -> None:
     from accounts.catalogs import compile_catalogs
 
     compile_catalogs(django_settings.LOCALE_PATHS)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Run the browser tests last.
+
+    They need committed data, so the database is flushed after each of them,
+    which also removes rows that migrations created (such as the Agents
+    group) that later tests rely on.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

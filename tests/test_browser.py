@@ -33,6 +33,8 @@ pytestmark = [
         reason="needs Chromium at /usr/bin/chromium",
     ),
     pytest.mark.browser,
+    # The live server needs committed data. The flush after each test also
+    # removes rows that migrations created, so tests/conftest.py runs these last.
     pytest.mark.django_db(transaction=True),
 ]
 
