@@ -202,9 +202,9 @@ MEDIA_SERVING = env_choice(
 MEDIA_X_ACCEL_PREFIX = env_str("MEDIA_X_ACCEL_PREFIX", "/protected-media/")
 
 # Uploads and attachments: where files are stored, limits in bytes, previews.
-# FILE_STORAGE=s3 stores them in an S3-compatible bucket through django-storages
-# (pip install ".[s3]"); the bucket must not be public, because downloads go
-# through the portal's access-checked views.
+# FILE_STORAGE=s3 stores them in an S3-compatible bucket through django-storages.
+# The bucket must not be public, because downloads go through the portal's
+# access-checked views.
 FILE_STORAGE = env_choice("FILE_STORAGE", "filesystem", ("filesystem", "s3"))
 if FILE_STORAGE == "s3":
     STORAGES["default"] = {
