@@ -82,13 +82,15 @@ def test_ticket_page_shows_exchange_in_order(agent_client, ticket, agent, report
     assert "Internal note: not visible to the customer" in html
 
 
-def test_ticket_page_escapes_comment_html(agent_client, ticket, reporter):
-    comment_create(ticket=ticket, author=reporter, body="<script>alert(1)</script>")
+def test_ticket_page_sanitises_comment_html(agent_client, ticket, reporter):
+    comment_create(
+        ticket=ticket, author=reporter, body="<p>Hi</p><script>alert(1)</script>"
+    )
 
     html = agent_client.get(change_url(ticket)).content.decode()
 
     assert "<script>alert(1)</script>" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert '<div class="ws-body ws-rich-text"><p>Hi</p></div>' in html
 
 
 def test_ticket_page_previews_log_file(agent_client, make_ticket):
@@ -249,7 +251,7 @@ def test_status_button_with_message(agent_client, ticket, agent, on_commit):
     change = StatusChange.objects.get(ticket=ticket)
     assert change.changed_by == agent
     comment = Comment.objects.get(ticket=ticket)
-    assert comment.body == "Fixed in 2026.2."
+    assert comment.body == "<p>Fixed in 2026.2.</p>"
     assert comment.is_internal is False
     assert len(mail.outbox) == 2
 

@@ -242,7 +242,7 @@ def test_data_migration_converts_plain_text_rows(make_ticket, reporter):
 
     from tickets.models import Ticket
 
-    migration = import_module("tickets.migrations.0004_plain_text_to_html")
+    migration = import_module("tickets.migrations.0005_plain_text_to_html")
     ticket = make_ticket()
     Ticket.objects.filter(pk=ticket.pk).update(description="Old <b>text</b>\nline 2")
     comment = Comment.objects.create(ticket=ticket, author=reporter, body="Plain & old")
@@ -260,3 +260,25 @@ def test_data_migration_converts_plain_text_rows(make_ticket, reporter):
     ticket.refresh_from_db()
     assert ticket.description == "Old <b>text</b>\nline 2"
     assert Comment.objects.get(pk=comment.pk).body == "Plain & old"
+
+
+@pytest.mark.django_db
+def test_plain_text_comment_is_escaped_once(ticket, agent):
+    comment = comment_create(ticket=ticket, author=agent, body="a < b\nnext line")
+
+    assert comment.body == "<p>a &lt; b<br>next line</p>"
+
+
+@pytest.mark.django_db
+def test_agent_workspace_renders_rich_text(make_ticket, superuser):
+    ticket = make_ticket(description="<p>Steps <strong>one</strong></p>")
+
+    response = login(superuser).get(
+        reverse("admin:tickets_ticket_change", args=[ticket.pk])
+    )
+
+    content = response.content.decode()
+    assert '<div class="ws-body ws-rich-text"><p>Steps <strong>one</strong></p>' in (
+        content
+    )
+    assert "&lt;p&gt;" not in content

@@ -78,13 +78,18 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """A file field that accepts several files at once."""
+    """A file field that accepts several files at once and checks the upload limits.
+
+    check_limits=False leaves the limits to the form, which counts staged
+    uploads too (AttachmentsFormMixin).
+    """
 
     widget = MultipleFileInput
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, check_limits: bool = True, **kwargs) -> None:
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
+        self.check_limits = check_limits
 
     def clean(self, data, initial=None) -> list[UploadedFile]:
         if not data:
@@ -99,13 +104,20 @@ class MultipleFileField(forms.FileField):
             cleaned = super().clean(item, initial)
             if cleaned:
                 files.append(cleaned)
+        if self.check_limits:
+            sizes = [
+                (clean_file_name(upload.name or ""), upload.size) for upload in files
+            ]
+            errors = file_limit_errors(sizes)
+            if errors:
+                raise ValidationError(errors)
         return files
 
 
 class AttachmentsFormMixin(forms.Form):
     """Files sent with the form plus uploads staged before, checked together."""
 
-    attachments = MultipleFileField(label=_("Attachments"))
+    attachments = MultipleFileField(label=_("Attachments"), check_limits=False)
     staged = forms.TypedMultipleChoiceField(
         required=False, coerce=uuid.UUID, widget=forms.MultipleHiddenInput
     )

@@ -114,6 +114,17 @@ def looks_like_html(value: str) -> bool:
     return value.lstrip().startswith("<")
 
 
+def normalize_rich_text(value: str) -> str:
+    """Return the HTML to store for a description or comment body.
+
+    HTML from the editor is sanitised. Plain text, e.g. from the agents'
+    text area, is escaped and split into paragraphs.
+    """
+    if looks_like_html(value or ""):
+        return sanitize_html(value)
+    return text_to_html(value or "")
+
+
 def render_rich_text(value: str) -> str:
     """Return safe HTML for a stored description or comment body."""
     if not value:

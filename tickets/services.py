@@ -37,7 +37,7 @@ from tickets.notifications import (
     notify_status_change,
     notify_ticket_created,
 )
-from tickets.richtext import sanitize_html
+from tickets.richtext import normalize_rich_text
 from tickets.search import ticket_search_document_update
 from tickets.selectors import last_customer_escalation, reopen_deadline
 from tickets.workflow import Actor, TransitionError, check_transition
@@ -219,7 +219,7 @@ def ticket_create(
 ) -> Ticket:
     """Create a ticket with its attachments.
 
-    The description is HTML and is sanitised here. bug_report contains the
+    The description is HTML, sanitised here; plain text is converted. bug_report contains the
     structured parts of a bug report (steps_to_reproduce, expected_result,
     actual_result, environment) as plain text.
     """
@@ -236,7 +236,7 @@ def ticket_create(
         project=project,
         number=_allocate_ticket_number(project=project),
         summary=summary,
-        description=sanitize_html(description),
+        description=normalize_rich_text(description),
         type=request_type.type,
         request_type=request_type,
         priority=priority,
@@ -269,13 +269,13 @@ def comment_create(
     files: Sequence[UploadedFile] = (),
     staged: Sequence[StagedUpload] = (),
 ) -> Comment:
-    """Add a comment (HTML, sanitised here) with its attachments."""
+    """Add a comment with its attachments; the body is normalised like a description."""
     if is_internal and not author.is_staff:
         raise ValidationError(_("Only agents can write internal notes."))
     comment = Comment.objects.create(
         ticket=ticket,
         author=author,
-        body=sanitize_html(body),
+        body=normalize_rich_text(body),
         is_internal=is_internal,
     )
     _attach_all(
