@@ -159,10 +159,10 @@ def pytest_sessionstart(session) -> None:
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    """Run the browser tests last.
+    """Run the tests that use the live server (the browser tests) last.
 
     They need committed data, so the database is flushed after each of them,
     which also removes rows that migrations created (such as the Agents
     group) that later tests rely on.
     """
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    items.sort(key=lambda item: "live_server" in getattr(item, "fixturenames", ()))
