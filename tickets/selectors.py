@@ -210,9 +210,10 @@ def mention_candidates(
 ) -> QuerySet[User]:
     """Return the users that may be mentioned, matching the query by name or e-mail.
 
-    Only members of the reporter's organizations qualify: on an existing
-    ticket the ticket's reporter, on a new request the user writing it. The
-    writer is left out; inactive accounts never appear.
+    The same people tickets.mentions accepts: active customers in the
+    reporter's organizations other than the reporter. On an existing ticket
+    the reporter is the ticket's, on a new request the user writing it. The
+    writer is left out.
     """
     reporter_id = ticket.reporter_id if ticket is not None else user.pk
     organizations = Membership.objects.filter(user_id=reporter_id).values(
@@ -221,7 +222,11 @@ def mention_candidates(
     members = Membership.objects.filter(organization_id__in=organizations).values(
         "user_id"
     )
-    candidates = User.objects.filter(pk__in=members, is_active=True).exclude(pk=user.pk)
+    candidates = (
+        User.objects.filter(pk__in=members, is_active=True, is_staff=False)
+        .exclude(pk=reporter_id)
+        .exclude(pk=user.pk)
+    )
     query = query.strip()
     if query:
         candidates = candidates.filter(

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0003_admin_queue_indexes'),
+        ('tickets', '0005_agents_see_notifications'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
