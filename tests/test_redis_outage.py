@@ -177,7 +177,7 @@ def test_comment_during_outage_is_mailed_after(
     elapsed = time.monotonic() - started
 
     assert response.status_code == 302
-    assert ticket.comments.get().body == "Written while Redis is down."
+    assert ticket.comments.get().body == "<p>Written while Redis is down.</p>"
     assert elapsed < 5, f"saving the comment took {elapsed:.1f} s"
     row = Notification.objects.get(comment__isnull=False)
     assert row.state == NotificationState.PENDING
