@@ -242,7 +242,7 @@ def test_data_migration_converts_plain_text_rows(make_ticket, reporter):
 
     from tickets.models import Ticket
 
-    migration = import_module("tickets.migrations.0008_plain_text_to_html")
+    migration = import_module("tickets.migrations.0009_plain_text_to_html")
     ticket = make_ticket()
     Ticket.objects.filter(pk=ticket.pk).update(description="Old <b>text</b>\nline 2")
     comment = Comment.objects.create(ticket=ticket, author=reporter, body="Plain & old")

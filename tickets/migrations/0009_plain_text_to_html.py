@@ -41,6 +41,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tickets", "0007_rich_text_and_staged_uploads")]
+    dependencies = [("tickets", "0008_rich_text_and_staged_uploads")]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0006_search_trigram_indexes'),
+        ('tickets', '0007_request_list'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
