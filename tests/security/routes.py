@@ -1,0 +1,337 @@
+"""Every URL pattern of the portal, each with the access class it belongs to.
+
+``all_routes()`` walks the URL configuration itself, so a view added
+anywhere shows up here. ``RULES`` classifies the portal's own patterns by
+name; patterns of the Django admin site are classified by what they are
+(model pages by their permission, the site's own pages listed by name). A
+pattern that no rule covers fails ``test_every_url_is_classified`` with the
+line to add.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from security.world import Persona, World
+
+# Access classes.
+PUBLIC = "public"  # anyone, signed in or not
+SIGNED_IN = "signed-in"  # any signed-in person; anonymous goes to the login page
+TICKET = "ticket"  # signed in and allowed to see the request in the URL
+ADMIN = "admin"  # agents in the admin site; everyone else goes to its login
+
+NOT_ALLOWED = 405
+
+
+@dataclass(frozen=True)
+class Route:
+    """One URL pattern: its full route text, qualified name and parameters."""
+
+    route: str
+    name: str | None
+    parameters: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return self.name or self.route
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The expected answers of one URL for a person allowed to use it.
+
+    ``get`` and ``post`` are the status codes for an allowed person sending
+    an empty request; 405 means the view rejects that method for everyone
+    who is signed in. ``overrides`` maps (persona name, method) or
+    (SIGNED_IN, method) to a status that differs from the class's default.
+    """
+
+    access: str
+    get: int
+    post: int
+    kwargs: Callable[[World, Persona], dict] | None = None
+    overrides: dict[tuple[str, str], int] = field(default_factory=dict)
+    changes_state: bool = False
+
+
+def _attachment_kwargs(world: World, persona: Persona) -> dict:
+    return {"attachment_id": persona.target.attachment.pk}
+
+
+# The portal's own URLs by qualified name. A POST with an empty body reaches
+# the view's form validation, so it changes nothing unless changes_state says
+# otherwise.
+RULES: dict[str, Rule] = {
+    "home": Rule(PUBLIC, get=302, post=302),
+    # The login page forwards people who are already signed in.
+    "accounts:login": Rule(
+        PUBLIC,
+        get=200,
+        post=200,
+        overrides={(SIGNED_IN, "GET"): 302, (SIGNED_IN, "POST"): 302},
+    ),
+    "accounts:logout": Rule(PUBLIC, get=NOT_ALLOWED, post=302, changes_state=True),
+    "set_language": Rule(PUBLIC, get=302, post=302, changes_state=True),
+    "helpcenter:project-list": Rule(SIGNED_IN, get=200, post=200),
+    "helpcenter:project-detail": Rule(SIGNED_IN, get=200, post=200),
+    "helpcenter:request-create": Rule(SIGNED_IN, get=200, post=200),
+    "tickets:list": Rule(SIGNED_IN, get=200, post=NOT_ALLOWED),
+    "tickets:detail": Rule(TICKET, get=200, post=NOT_ALLOWED),
+    "tickets:comment-add": Rule(TICKET, get=NOT_ALLOWED, post=400),
+    "tickets:attachment-download": Rule(
+        TICKET, get=200, post=NOT_ALLOWED, kwargs=_attachment_kwargs
+    ),
+}
+
+# The admin site's own pages, by name: (GET, POST) for an agent.
+ADMIN_SITE_PAGES: dict[str, tuple[int, int]] = {
+    "admin:index": (200, 200),
+    "admin:login": (302, 200),
+    "admin:logout": (NOT_ALLOWED, 302),
+    "admin:password_change": (200, 200),
+    "admin:password_change_done": (200, NOT_ALLOWED),
+    "admin:autocomplete": (403, NOT_ALLOWED),
+    "admin:jsi18n": (200, NOT_ALLOWED),
+    "admin:view_on_site": (302, 302),
+    "admin:app_list": (200, 200),
+}
+# The admin site's last pattern, which answers 404 for unknown admin URLs.
+ADMIN_CATCH_ALL = "admin/(?P<url>.*)$"
+# Admin pages that log the agent out or change state on an empty POST.
+ADMIN_STATE_CHANGING = {"admin:logout"}
+# Admin pages that anonymous visitors and customers may open.
+ADMIN_OPEN_PAGES = {"admin:login"}
+
+_PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<parameter>[^>]+)>")
+_REGEX_PARAMETER = re.compile(r"\(\?P<(?P<parameter>\w+)>")
+
+
+def _walk(patterns, prefix: str = "", namespace: str | None = None):
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(part for part in (namespace, pattern.namespace) if part)
+            yield from _walk(pattern.url_patterns, route, inner or None)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name
+            if name and namespace:
+                name = f"{namespace}:{name}"
+            parameters = tuple(
+                match["parameter"] for match in _PARAMETER.finditer(route)
+            ) + tuple(match["parameter"] for match in _REGEX_PARAMETER.finditer(route))
+            yield Route(route=route, name=name, parameters=parameters)
+
+
+def all_routes() -> list[Route]:
+    """Return every URL pattern of the project, admin site included."""
+    return list(_walk(get_resolver().url_patterns))
+
+
+# --- The admin site ---------------------------------------------------------
+
+_MODEL_PAGE = re.compile(
+    r"^admin/(?P<app>\w+)/(?P<model>\w+)/(?:(?P<object><path:object_id>/)"
+    r"(?P<action>history/|delete/|change/)?|(?P<list_action>add/)?)$"
+)
+
+
+def admin_model(route: Route) -> tuple[type[models.Model], str] | None:
+    """Return (model, page) for a standard ModelAdmin page, else None.
+
+    The page is one of changelist, add, change, delete, history or redirect
+    (the bare object URL that forwards to its change page).
+    """
+    match = _MODEL_PAGE.match(route.route)
+    if match is None:
+        return None
+    for model in admin.site._registry:
+        if (model._meta.app_label, model._meta.model_name) == (
+            match["app"],
+            match["model"],
+        ):
+            break
+    else:
+        return None
+    if match["object"]:
+        page = (match["action"] or "redirect/").rstrip("/")
+    else:
+        page = "add" if match["list_action"] else "changelist"
+    return model, page
+
+
+def is_admin(route: Route) -> bool:
+    return route.route.startswith("admin/")
+
+
+def admin_object_id(model: type[models.Model], world: World) -> str:
+    """Return the id of an object of this model that agents may look at."""
+    preferred = {
+        "ticket": world.private.ticket.pk,
+        "user": world.reporter.pk,
+        "organization": world.alpha.pk,
+        "project": world.project.pk,
+    }
+    if model._meta.model_name in preferred:
+        return str(preferred[model._meta.model_name])
+    first = model._default_manager.order_by("pk").first()
+    return str(first.pk) if first is not None else "0"
+
+
+def admin_expected(route: Route, method: str, world: World) -> int:
+    """Return an agent's expected status on an admin page.
+
+    Model pages follow the model permissions the agent has; a missing object
+    forwards to the admin index (302).
+    """
+    agent = world.agent
+    found = admin_model(route)
+    if found is not None:
+        model, page = found
+        app, name = model._meta.app_label, model._meta.model_name
+
+        def allowed(action: str) -> bool:
+            return agent.has_perm(f"{app}.{action}_{name}")
+
+        can_view = allowed("view") or allowed("change")
+        if page == "redirect":
+            return 302
+        if page == "changelist" or page == "history":
+            granted = can_view
+        elif page == "add":
+            granted = allowed("add")
+        elif page == "delete":
+            granted = allowed("delete")
+        else:
+            granted = allowed("change") if method == "POST" else can_view
+        if not granted:
+            return 403
+        needs_object = page not in {"changelist", "add"}
+        if needs_object and admin_object_id(model, world) == "0":
+            return 302
+        return 200
+    if route.name == "admin:auth_user_password_change":
+        # Support never sets a customer's password: only superusers may.
+        return 403
+    if route.name in ADMIN_SITE_PAGES:
+        get, post = ADMIN_SITE_PAGES[route.name]
+        return get if method == "GET" else post
+    if route.route == ADMIN_CATCH_ALL:
+        return 404
+    raise LookupError(route.label)
+
+
+def admin_kwargs(route: Route, world: World) -> dict:
+    kwargs: dict = {}
+    found = admin_model(route)
+    if "object_id" in route.parameters:
+        if found is not None:
+            kwargs["object_id"] = admin_object_id(found[0], world)
+        else:
+            kwargs["object_id"] = str(world.private.ticket.pk)
+    if "content_type_id" in route.parameters:
+        kwargs["content_type_id"] = ContentType.objects.get_for_model(
+            world.private.ticket
+        ).pk
+    if "app_label" in route.parameters:
+        kwargs["app_label"] = "tickets"
+    if "id" in route.parameters:
+        kwargs["id"] = str(world.reporter.pk)
+    if "url" in route.parameters:
+        kwargs["url"] = "no-such-page/"
+    return kwargs
+
+
+def is_classified(route: Route) -> bool:
+    if not is_admin(route):
+        return route.name in RULES
+    return (
+        admin_model(route) is not None
+        or route.name in ADMIN_SITE_PAGES
+        or route.name == "admin:auth_user_password_change"
+        or route.route == ADMIN_CATCH_ALL
+    )
+
+
+# --- Filling in URLs ---------------------------------------------------------
+
+
+def expected_status(route: Route, persona: Persona, method: str, world: World) -> int:
+    """Return the status code the product promises for one matrix cell."""
+    if is_admin(route):
+        if persona.is_agent:
+            return admin_expected(route, method, world)
+        if route.name in ADMIN_OPEN_PAGES:
+            return 200
+        return 302
+
+    rule = RULES[route.label]
+    group = SIGNED_IN if persona.user is not None else "anonymous"
+    for key in ((persona.name, method), (group, method)):
+        if key in rule.overrides:
+            return rule.overrides[key]
+    status = rule.get if method == "GET" else rule.post
+    if rule.access == PUBLIC:
+        return status
+    if persona.user is None:
+        return 302
+    if status == NOT_ALLOWED:
+        return status
+    if rule.access == TICKET and not persona.sees_target:
+        return 404
+    return status
+
+
+def changes_state(route: Route, method: str) -> bool:
+    """Return whether an empty request of this method may change stored data."""
+    if method == "GET":
+        return False
+    if is_admin(route):
+        return route.name in ADMIN_STATE_CHANGING
+    return RULES[route.label].changes_state
+
+
+def default_kwargs(route: Route, world: World, persona: Persona) -> dict:
+    """Fill the URL parameters the portal's routes share by name."""
+    values = {
+        "key": persona.target.ticket.key,
+        "project_key": world.project.key,
+        "request_type": world.request_type.slug,
+        "attachment_id": persona.target.attachment.pk,
+    }
+    return {name: values[name] for name in route.parameters if name in values}
+
+
+def build_path(route: Route, kwargs: dict) -> str:
+    """Return the URL path of a route with its parameters filled in."""
+    if "(?P<" in route.route or route.route.startswith("^"):
+        path = route.route
+        for name, value in kwargs.items():
+            path = re.sub(rf"\(\?P<{name}>[^)]*\)", str(value), path)
+        path = path.replace("^", "").replace("$", "")
+    else:
+        path = _PARAMETER.sub(
+            lambda match: str(kwargs[match["parameter"]]), route.route
+        )
+    return "/" + path
+
+
+def path_for(route: Route, world: World, persona: Persona) -> str:
+    if is_admin(route):
+        kwargs = admin_kwargs(route, world)
+    else:
+        kwargs = default_kwargs(route, world, persona)
+        rule = RULES[route.label]
+        if rule.kwargs is not None:
+            kwargs.update(rule.kwargs(world, persona))
+    missing = [name for name in route.parameters if name not in kwargs]
+    if missing:
+        raise LookupError(
+            f"{route.label}: no value for URL parameters {missing}; give its Rule "
+            "a kwargs function in tests/security/routes.py"
+        )
+    return build_path(route, kwargs)
