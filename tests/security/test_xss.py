@@ -21,8 +21,8 @@ from security.payloads import (
 from security.routes import (
     admin_model,
     admin_object_id,
-    all_routes,
     build_path,
+    classified_routes,
     expected_status,
     is_admin,
     path_for,
@@ -92,7 +92,7 @@ def pages_showing(world: World, ticket: Ticket) -> list[tuple[str, str]]:
         Persona("agent", world.agent, facts, True),
     ]
     pages = []
-    for route in all_routes():
+    for route in classified_routes():
         for persona in personas:
             if expected_status(route, persona, "GET", world) != 200:
                 continue
