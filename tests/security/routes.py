@@ -57,10 +57,21 @@ class Rule:
     kwargs: Callable[[World, Persona], dict] | None = None
     overrides: dict[tuple[str, str], int] = field(default_factory=dict)
     changes_state: bool = False
+    # Models a GET may add one row to on a person's first visit, and never
+    # again after that (checked with a second GET).
+    get_creates_once: tuple[str, ...] = ()
 
 
 def _attachment_kwargs(world: World, persona: Persona) -> dict:
     return {"attachment_id": persona.target.attachment.pk}
+
+
+def _invalid_token_kwargs(world: World, persona: Persona) -> dict:
+    return {"uidb64": "MQ", "token": "invalid-token"}
+
+
+def _avatar_kwargs(world: World, persona: Persona) -> dict:
+    return {"user_id": world.reporter.pk}
 
 
 # The portal's own URLs by qualified name. A POST with an empty body reaches
@@ -79,6 +90,45 @@ RULES: dict[str, Rule] = {
     "set_language": Rule(PUBLIC, get=302, post=302, changes_state=True),
     "healthz": Rule(PUBLIC, get=200, post=NOT_ALLOWED),
     "readyz": Rule(PUBLIC, get=200, post=NOT_ALLOWED),
+    # Sign-up is off unless SIGNUP_ENABLED is set.
+    "accounts:signup": Rule(PUBLIC, get=404, post=404),
+    "accounts:invitation": Rule(
+        PUBLIC, get=200, post=200, kwargs=_invalid_token_kwargs
+    ),
+    "accounts:password-reset": Rule(PUBLIC, get=200, post=200),
+    "accounts:password-reset-done": Rule(PUBLIC, get=200, post=NOT_ALLOWED),
+    "accounts:password-reset-confirm": Rule(
+        PUBLIC, get=200, post=200, kwargs=_invalid_token_kwargs
+    ),
+    "accounts:password-reset-complete": Rule(PUBLIC, get=200, post=NOT_ALLOWED),
+    "accounts:password-change": Rule(SIGNED_IN, get=200, post=200),
+    "accounts:profile": Rule(SIGNED_IN, get=200, post=400),
+    "accounts:avatar-upload": Rule(SIGNED_IN, get=NOT_ALLOWED, post=400),
+    "accounts:avatar-remove": Rule(
+        SIGNED_IN, get=NOT_ALLOWED, post=302, changes_state=True
+    ),
+    # The reporter's avatar: for people who share an organization or a
+    # request with her, and for agents.
+    "accounts:avatar": Rule(
+        SIGNED_IN,
+        get=200,
+        post=NOT_ALLOWED,
+        kwargs=_avatar_kwargs,
+        overrides={("outsider", "GET"): 404},
+    ),
+    # Both pages create the user's pending authenticator key on first view.
+    "accounts:two-factor-setup": Rule(
+        SIGNED_IN, get=200, post=200, get_creates_once=("otp_totp.TOTPDevice",)
+    ),
+    "accounts:two-factor-qr": Rule(
+        SIGNED_IN,
+        get=200,
+        post=NOT_ALLOWED,
+        get_creates_once=("otp_totp.TOTPDevice",),
+    ),
+    "accounts:two-factor-verify": Rule(SIGNED_IN, get=302, post=302),
+    "accounts:two-factor-recovery-codes": Rule(SIGNED_IN, get=NOT_ALLOWED, post=302),
+    "accounts:two-factor-disable": Rule(SIGNED_IN, get=302, post=302),
     "helpcenter:project-list": Rule(SIGNED_IN, get=200, post=200),
     "helpcenter:project-detail": Rule(SIGNED_IN, get=200, post=200),
     "helpcenter:request-create": Rule(SIGNED_IN, get=200, post=200),
@@ -101,6 +151,8 @@ ADMIN_SITE_PAGES: dict[str, tuple[int, int]] = {
     "admin:jsi18n": (200, NOT_ALLOWED),
     "admin:view_on_site": (302, 302),
     "admin:app_list": (200, 200),
+    "admin:otp_totp_totpdevice_config": (403, 403),
+    "admin:otp_totp_totpdevice_qrcode": (403, 403),
 }
 # The admin site's last pattern, which answers 404 for unknown admin URLs.
 ADMIN_CATCH_ALL = "admin/(?P<url>.*)$"
@@ -200,7 +252,11 @@ def admin_expected(route: Route, method: str, world: World) -> int:
             return agent.has_perm(f"{app}.{action}_{name}")
 
         can_view = allowed("view") or allowed("change")
+        object_missing = admin_object_id(model, world) == "0"
         if page == "redirect":
+            return 302
+        if page == "history" and object_missing:
+            # The history page looks the object up before it checks permissions.
             return 302
         if page == "changelist" or page == "history":
             granted = can_view
@@ -212,8 +268,7 @@ def admin_expected(route: Route, method: str, world: World) -> int:
             granted = allowed("change") if method == "POST" else can_view
         if not granted:
             return 403
-        needs_object = page not in {"changelist", "add"}
-        if needs_object and admin_object_id(model, world) == "0":
+        if page not in {"changelist", "add"} and object_missing:
             return 302
         return 200
     if route.name == "admin:auth_user_password_change":
@@ -243,6 +298,14 @@ def admin_kwargs(route: Route, world: World) -> dict:
         kwargs["app_label"] = "tickets"
     if "id" in route.parameters:
         kwargs["id"] = str(world.reporter.pk)
+    if (
+        "pk" in route.parameters
+        and route.name
+        and route.name.startswith("admin:otp_totp_totpdevice_")
+    ):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        kwargs["pk"] = str(TOTPDevice.objects.order_by("pk").first().pk)
     if "url" in route.parameters:
         kwargs["url"] = "no-such-page/"
     return kwargs

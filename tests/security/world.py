@@ -6,10 +6,14 @@ Visibility here is written down by hand, not computed with the access rule
 under test, so a broken rule makes the tests fail.
 """
 
+import io
 from dataclasses import dataclass, field
 
+from django.apps import apps
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from PIL import Image
 
 from accounts.models import Membership, Organization, User
 from accounts.roles import make_agent
@@ -79,6 +83,12 @@ def _user(email: str, name: str, organization: Organization | None) -> User:
     return user
 
 
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "#0d6efd").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def _upload(name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, b"log line 1\nlog line 2\n", "text/plain")
 
@@ -115,6 +125,8 @@ def build_world() -> World:
     participant = _user("participant@gamma.example", "Paul Participant", gamma)
     outsider = _user("outsider@beta.example", "Olga Outsider", beta)
     agent = make_agent(_user("agent@support.example", "Anna Agent", None))
+    if hasattr(reporter, "avatar"):
+        reporter.avatar.save("avatar.png", ContentFile(_png()), save=True)
 
     project = Project.objects.create(key="NET", name="Network Planner Support")
     Version.objects.create(project=project, name="2026.1")
@@ -147,6 +159,15 @@ def build_world() -> World:
     )
     internal_attachment = note.attachments.get()
     internal_fragments = ("INTERNALNOTE", "internalnote-diagnosis.txt")
+
+    # Signing in writes rows in other apps (sessions, sign-in logs), so every
+    # person signs in once here and later sign-ins add no new kind of row.
+    for user in (reporter, colleague, participant, outsider, agent):
+        Client().force_login(user)
+    if apps.is_installed("django_otp.plugins.otp_totp"):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        TOTPDevice.objects.create(user=outsider, name="app", confirmed=False)
 
     alpha_people = ("Clara Customer", "Carl Colleague", "Alpha Industries")
     beta_people = ("Olga Outsider", "Beta Logistics", "outsider@beta.example")
