@@ -151,13 +151,19 @@ ADMIN_SITE_PAGES: dict[str, tuple[int, int]] = {
     "admin:jsi18n": (200, NOT_ALLOWED),
     "admin:view_on_site": (302, 302),
     "admin:app_list": (200, 200),
+    # The agents' workspace on a ticket page: forms that only accept POST.
+    "admin:tickets_ticket_reply": (NOT_ALLOWED, 400),
+    "admin:tickets_ticket_transition": (NOT_ALLOWED, 400),
+    "admin:tickets_ticket_assign_to_me": (NOT_ALLOWED, 302),
+    # Sending the invitation again; the reporter has a password, so none goes.
+    "admin:accounts_user_invite": (403, 302),
     "admin:otp_totp_totpdevice_config": (403, 403),
     "admin:otp_totp_totpdevice_qrcode": (403, 403),
 }
 # The admin site's last pattern, which answers 404 for unknown admin URLs.
 ADMIN_CATCH_ALL = "admin/(?P<url>.*)$"
 # Admin pages that log the agent out or change state on an empty POST.
-ADMIN_STATE_CHANGING = {"admin:logout"}
+ADMIN_STATE_CHANGING = {"admin:logout", "admin:tickets_ticket_assign_to_me"}
 # Admin pages that anonymous visitors and customers may open.
 ADMIN_OPEN_PAGES = {"admin:login"}
 
@@ -296,6 +302,8 @@ def admin_kwargs(route: Route, world: World) -> dict:
         ).pk
     if "app_label" in route.parameters:
         kwargs["app_label"] = "tickets"
+    if "user_id" in route.parameters:
+        kwargs["user_id"] = str(world.reporter.pk)
     if "id" in route.parameters:
         kwargs["id"] = str(world.reporter.pk)
     if (
