@@ -10,7 +10,7 @@ PORT ?= 8000
 # serves on, unless PORTAL_URL is set in the environment.
 PORTAL_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test lint format migrate demo messages catalogs smoke clean bench
+.PHONY: e2e reliability run test lint format migrate demo messages catalogs smoke clean bench
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
@@ -68,3 +68,14 @@ format: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) var
+
+# Browser journeys, accessibility and layout in Debian's Chromium (Playwright).
+# Screenshots go to test-artifacts/screenshots/.
+E2E_PORT ?= 18950
+e2e: $(VENV)/.installed catalogs
+	E2E=1 $(BIN)/python -m pytest tests/e2e --liveserver $(HOST):$(E2E_PORT) $(PYTEST_ARGS)
+
+# Load, concurrency and fault runs against gunicorn, a Celery worker and a
+# PostgreSQL and Redis of their own; prints its figures against budgets.
+reliability: $(VENV)/.installed catalogs
+	$(BIN)/python reliability/run.py $(RELIABILITY_ARGS)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from security.world import Persona, World
@@ -245,33 +246,37 @@ def admin_object_id(model: type[models.Model], world: World) -> str:
 def admin_expected(route: Route, method: str, world: World) -> int:
     """Return an agent's expected status on an admin page.
 
-    Model pages follow the model permissions the agent has; a missing object
-    forwards to the admin index (302).
+    Model pages follow the ModelAdmin's own permission methods, which combine
+    the agent's model permissions with the admin's overrides. A missing
+    object forwards to the admin index (302).
     """
-    agent = world.agent
     found = admin_model(route)
     if found is not None:
         model, page = found
-        app, name = model._meta.app_label, model._meta.model_name
+        model_admin = admin.site._registry[model]
+        request = RequestFactory().get("/admin/")
+        request.user = world.agent
+        object_id = admin_object_id(model, world)
+        object_missing = object_id == "0"
+        obj = None
+        if not object_missing and page != "changelist":
+            obj = model._default_manager.filter(pk=object_id).first()
 
-        def allowed(action: str) -> bool:
-            return agent.has_perm(f"{app}.{action}_{name}")
-
-        can_view = allowed("view") or allowed("change")
-        object_missing = admin_object_id(model, world) == "0"
         if page == "redirect":
             return 302
         if page == "history" and object_missing:
             # The history page looks the object up before it checks permissions.
             return 302
-        if page == "changelist" or page == "history":
-            granted = can_view
+        if page in {"changelist", "history"}:
+            granted = model_admin.has_view_or_change_permission(request, obj)
         elif page == "add":
-            granted = allowed("add")
+            granted = model_admin.has_add_permission(request)
         elif page == "delete":
-            granted = allowed("delete")
+            granted = model_admin.has_delete_permission(request, obj)
+        elif method == "POST":
+            granted = model_admin.has_change_permission(request, obj)
         else:
-            granted = allowed("change") if method == "POST" else can_view
+            granted = model_admin.has_view_or_change_permission(request, obj)
         if not granted:
             return 403
         if page not in {"changelist", "add"} and object_missing:
