@@ -71,6 +71,10 @@ def _invalid_token_kwargs(world: World, persona: Persona) -> dict:
     return {"uidb64": "MQ", "token": "invalid-token"}
 
 
+def _invalid_unsubscribe_kwargs(world: World, persona: Persona) -> dict:
+    return {"token": "invalid-token"}
+
+
 def _avatar_kwargs(world: World, persona: Persona) -> dict:
     return {"user_id": world.reporter.pk}
 
@@ -130,6 +134,47 @@ RULES: dict[str, Rule] = {
     "accounts:two-factor-verify": Rule(SIGNED_IN, get=302, post=302),
     "accounts:two-factor-recovery-codes": Rule(SIGNED_IN, get=NOT_ALLOWED, post=302),
     "accounts:two-factor-disable": Rule(SIGNED_IN, get=302, post=302),
+    "help": Rule(PUBLIC, get=200, post=NOT_ALLOWED),
+    # The signed token is the credential; an invalid one finds nothing.
+    "notifications-unsubscribe": Rule(
+        PUBLIC, get=404, post=404, kwargs=_invalid_unsubscribe_kwargs
+    ),
+    # Only the reporter changes who sees a request.
+    "tickets:share": Rule(
+        TICKET,
+        get=200,
+        post=200,
+        overrides={
+            (name, method): 403
+            for name in ("colleague_shared", "participant", "agent")
+            for method in ("GET", "POST")
+        },
+    ),
+    # The reporter cancels; the reporter and participants escalate and
+    # reopen. An empty reason or a move the workflow does not allow returns
+    # to the request page.
+    "tickets:cancel": Rule(
+        TICKET,
+        get=NOT_ALLOWED,
+        post=302,
+        changes_state=True,
+        overrides={
+            (name, "POST"): 403 for name in ("colleague_shared", "participant", "agent")
+        },
+    ),
+    **{
+        name: Rule(
+            TICKET,
+            get=NOT_ALLOWED,
+            post=302,
+            changes_state=True,
+            overrides={("colleague_shared", "POST"): 403, ("agent", "POST"): 403},
+        )
+        for name in ("tickets:escalate", "tickets:reopen")
+    },
+    "tickets:notifications": Rule(
+        TICKET, get=NOT_ALLOWED, post=302, changes_state=True
+    ),
     "helpcenter:project-list": Rule(SIGNED_IN, get=200, post=200),
     "helpcenter:project-detail": Rule(SIGNED_IN, get=200, post=200),
     "helpcenter:request-create": Rule(SIGNED_IN, get=200, post=200),
