@@ -15,7 +15,7 @@ if not os.environ.get("E2E"):
     collect_ignore_glob = ["test_*.py"]
 
 # Playwright's synchronous API runs an event loop in this thread, and Django
-# refuses ORM calls from a thread with a running loop unless told otherwise.
+# refuses ORM calls from a thread with a running loop unless this is set.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

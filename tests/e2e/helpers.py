@@ -62,7 +62,7 @@ DJANGO_ADMIN_STOCK = [
 
 # Findings in this project's admin pages that are reported but not yet fixed,
 # as (axe rule, start of the node's selector).
-# NOTE: both are links told apart by colour only, on the organization page
+# NOTE: both are links distinguished by colour only, on the organization page
 # (the open tickets list) and the project page (the link to the portal).
 KNOWN_ADMIN_FINDINGS = {
     ("link-in-text-block", ".ws-org-tickets > li > a"),
