@@ -75,6 +75,24 @@ def _invalid_unsubscribe_kwargs(world: World, persona: Persona) -> dict:
     return {"token": "invalid-token"}
 
 
+def _saved_filter_kwargs(world: World, persona: Persona) -> dict:
+    return {"saved_filter_id": world.saved_filter_id}
+
+
+# Everyone but the reporter, who owns the world's saved filter.
+_NOT_OWNER = (
+    "colleague_shared",
+    "colleague_unshared",
+    "participant",
+    "outsider",
+    "agent",
+)
+
+
+def _owner_only(method: str) -> dict[tuple[str, str], int]:
+    return {(name, method): 404 for name in _NOT_OWNER}
+
+
 def _avatar_kwargs(world: World, persona: Persona) -> dict:
     return {"user_id": world.reporter.pk}
 
@@ -174,6 +192,35 @@ RULES: dict[str, Rule] = {
     },
     "tickets:notifications": Rule(
         TICKET, get=NOT_ALLOWED, post=302, changes_state=True
+    ),
+    "tickets:export": Rule(SIGNED_IN, get=200, post=NOT_ALLOWED),
+    "tickets:columns": Rule(SIGNED_IN, get=NOT_ALLOWED, post=302, changes_state=True),
+    "tickets:saved-filter-add": Rule(
+        SIGNED_IN, get=NOT_ALLOWED, post=302, changes_state=True
+    ),
+    # Saved filters are their owner's: everyone else gets 404.
+    "tickets:saved-filter-run": Rule(
+        SIGNED_IN,
+        get=302,
+        post=NOT_ALLOWED,
+        kwargs=_saved_filter_kwargs,
+        overrides=_owner_only("GET"),
+    ),
+    "tickets:saved-filter-rename": Rule(
+        SIGNED_IN,
+        get=NOT_ALLOWED,
+        post=302,
+        kwargs=_saved_filter_kwargs,
+        overrides=_owner_only("POST"),
+        changes_state=True,
+    ),
+    "tickets:saved-filter-delete": Rule(
+        SIGNED_IN,
+        get=NOT_ALLOWED,
+        post=302,
+        kwargs=_saved_filter_kwargs,
+        overrides=_owner_only("POST"),
+        changes_state=True,
     ),
     "helpcenter:project-list": Rule(SIGNED_IN, get=200, post=200),
     "helpcenter:project-detail": Rule(SIGNED_IN, get=200, post=200),

@@ -74,6 +74,8 @@ class World:
     foreign: TicketFacts
     internal_attachment: Attachment
     personas: dict[str, Persona]
+    # The reporter's saved filter, 0 where the model does not exist.
+    saved_filter_id: int = 0
 
 
 def _user(email: str, name: str, organization: Organization | None) -> User:
@@ -169,6 +171,17 @@ def build_world() -> World:
 
         TOTPDevice.objects.create(user=outsider, name="app", confirmed=False)
 
+    saved_filter_id = 0
+    if apps.is_installed("tickets"):
+        try:
+            saved_filter_model = apps.get_model("tickets", "SavedFilter")
+        except LookupError:
+            saved_filter_model = None
+        if saved_filter_model is not None:
+            saved_filter_id = saved_filter_model.objects.create(
+                user=reporter, name="SAVEDALPHA shared only", query_string="q=x"
+            ).pk
+
     alpha_people = ("Clara Customer", "Carl Colleague", "Alpha Industries")
     beta_people = ("Olga Outsider", "Beta Logistics", "outsider@beta.example")
     hidden_from_alpha = (*foreign.fragments, *beta_people, *internal_fragments)
@@ -239,6 +252,7 @@ def build_world() -> World:
         foreign=foreign,
         internal_attachment=internal_attachment,
         personas=personas,
+        saved_filter_id=saved_filter_id,
     )
 
 
