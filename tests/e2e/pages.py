@@ -39,6 +39,8 @@ def customer_pages(world) -> list[tuple[str, str]]:
             "readyz",
         }:
             continue  # images and probes
+        if route.route.endswith((".csv", ".svg")):
+            continue  # downloads and images, not pages
         pages.append((route.name, path_for(route, world, persona)))
     return pages
 

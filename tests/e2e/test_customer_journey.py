@@ -112,15 +112,20 @@ def test_saved_filter(new_page, world):
     log_in(page, world.reporter.email)
     page.goto(reverse("tickets:list") + "?q=SHAREDALPHA")
     name_box = element_or_skip(
-        page, "input[name=name]", "saving filter settings under a name"
+        page,
+        "form[action$='/saved-filters/'] input[name=name]",
+        "saving filter settings under a name",
     )
+    details = name_box.locator("xpath=ancestor::details")
+    if details.count():
+        details.first.locator("summary").click()
 
     name_box.fill("Shared only")
     name_box.press("Enter")
     page.wait_for_load_state()
     page.goto(reverse("tickets:list"))
 
-    link = page.get_by_role("link", name="Shared only")
+    link = page.get_by_role("link", name="Shared only", exact=True)
     assert link.count() >= 1
     link.first.click()
     page.wait_for_load_state()
