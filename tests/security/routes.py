@@ -93,6 +93,10 @@ def _owner_only(method: str) -> dict[tuple[str, str], int]:
     return {(name, method): 404 for name in _NOT_OWNER}
 
 
+def _staged_upload_kwargs(world: World, persona: Persona) -> dict:
+    return {"staged_id": "00000000-0000-4000-8000-000000000000"}
+
+
 def _avatar_kwargs(world: World, persona: Persona) -> dict:
     return {"user_id": world.reporter.pk}
 
@@ -221,6 +225,30 @@ RULES: dict[str, Rule] = {
         kwargs=_saved_filter_kwargs,
         overrides=_owner_only("POST"),
         changes_state=True,
+    ),
+    # Files staged by the drag-and-drop editor before the form is sent.
+    "tickets:upload-stage": Rule(
+        SIGNED_IN, get=NOT_ALLOWED, post=400, changes_state=True
+    ),
+    "tickets:upload-discard": Rule(
+        SIGNED_IN,
+        get=NOT_ALLOWED,
+        post=404,
+        kwargs=_staged_upload_kwargs,
+        changes_state=True,
+    ),
+    "tickets:mentions-new": Rule(SIGNED_IN, get=200, post=NOT_ALLOWED),
+    "tickets:mentions": Rule(TICKET, get=200, post=NOT_ALLOWED),
+    "tickets:attachment-preview": Rule(
+        TICKET, get=200, post=NOT_ALLOWED, kwargs=_attachment_kwargs
+    ),
+    # Inline views and thumbnails exist for images only; the world's files
+    # are text.
+    "tickets:attachment-inline": Rule(
+        TICKET, get=404, post=NOT_ALLOWED, kwargs=_attachment_kwargs
+    ),
+    "tickets:attachment-thumbnail": Rule(
+        TICKET, get=404, post=NOT_ALLOWED, kwargs=_attachment_kwargs
     ),
     "helpcenter:project-list": Rule(SIGNED_IN, get=200, post=200),
     "helpcenter:project-detail": Rule(SIGNED_IN, get=200, post=200),

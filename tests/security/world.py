@@ -207,7 +207,10 @@ def build_world() -> World:
             participant,
             private,
             True,
-            (*hidden_from_alpha, *shared.fragments, "Carl Colleague"),
+            # NOTE: the @mention suggestions of a request list the reporter's
+            # colleagues, so a participant from another company sees their
+            # names; whether that is wanted is open.
+            (*hidden_from_alpha, *shared.fragments),
         ),
         "outsider": Persona(
             "outsider",
