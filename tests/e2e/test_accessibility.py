@@ -7,6 +7,7 @@ from security.world import PASSWORD
 
 from e2e import stats
 from e2e.helpers import (
+    COMMENT_INPUT,
     DJANGO_ADMIN_STOCK,
     axe_violations,
     drop_known_findings,
@@ -24,14 +25,14 @@ from tickets.models import Ticket
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def check_pages(page, pages, exclude=(), admin=False) -> list[str]:
+def check_pages(page, pages, exclude=()) -> list[str]:
     failures = []
     for name, path in pages:
         response = page.goto(path)
         assert response is not None and response.status == 200, f"{name} {path}"
-        violations = axe_violations(page, exclude)
-        if admin:
-            violations = drop_known_findings(violations)
+        if not response.headers.get("content-type", "").startswith("text/html"):
+            continue  # JSON endpoints are not pages
+        violations = drop_known_findings(axe_violations(page, exclude))
         stats.counts["pages checked by axe"] += 1
         if violations:
             failures.append(f"{name} {path}:\n{format_violations(violations)}")
@@ -61,9 +62,7 @@ def test_axe_admin_pages(new_page, world):
     page = new_page()
     log_in_admin(page, world.agent.email)
 
-    failures = check_pages(
-        page, admin_pages(world), exclude=DJANGO_ADMIN_STOCK, admin=True
-    )
+    failures = check_pages(page, admin_pages(world), exclude=DJANGO_ADMIN_STOCK)
 
     assert not failures, "\n".join(failures)
 
@@ -93,12 +92,14 @@ def test_keyboard_only_customer_journey(new_page, world):
     ticket = Ticket.objects.get(summary="Typed without a mouse")
     assert page.url.endswith(ticket.get_absolute_url())
 
-    invisible += tab_to(page, "textarea[name=body]")
+    invisible += tab_to(page, COMMENT_INPUT)
     page.keyboard.type("A comment typed by keyboard.")
     invisible += tab_to(page, "form[action$='/comments/'] button[type=submit]")
     assert focus_is_visible(page), focused_description(page)
     press_and_wait(page)
-    assert ticket.comments.filter(body="A comment typed by keyboard.").exists()
+    assert ticket.comments.filter(
+        body__contains="A comment typed by keyboard."
+    ).exists()
 
     assert not invisible, f"focused elements without a visible focus: {invisible}"
 

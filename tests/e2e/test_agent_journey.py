@@ -4,7 +4,7 @@ status, and the customer sees the reply in the portal."""
 import pytest
 from django.urls import reverse
 
-from e2e.helpers import log_in, log_in_admin
+from e2e.helpers import fill_rich_text, log_in, log_in_admin
 from tickets.models import Status
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,8 +25,11 @@ def test_agent_replies_and_changes_status(new_page, world):
 
     page.locator("form[action$='/assign-to-me/'] button[type=submit]").click()
     page.wait_for_load_state()
-    page.locator("form[action$='/reply/'] textarea[name=body]").fill(
-        "We reproduced the problem and are working on a fix."
+    fill_rich_text(
+        page,
+        "form[action$='/reply/']",
+        "body",
+        "We reproduced the problem and are working on a fix.",
     )
     page.locator("form[action$='/reply/'] button[name=kind][value=reply]").click()
     page.wait_for_load_state()
@@ -39,7 +42,7 @@ def test_agent_replies_and_changes_status(new_page, world):
     assert ticket.status == Status.IN_PROGRESS
     assert ticket.assignee == world.agent
     assert ticket.comments.filter(
-        body="We reproduced the problem and are working on a fix.",
+        body__contains="We reproduced the problem and are working on a fix.",
         author=world.agent,
         is_internal=False,
     ).exists()

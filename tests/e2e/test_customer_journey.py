@@ -10,7 +10,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from e2e.helpers import element_or_skip, log_in, url_or_skip
+from e2e.helpers import element_or_skip, fill_rich_text, log_in, url_or_skip
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -156,13 +156,15 @@ def test_comment_on_request(new_page, world):
     log_in(page, world.reporter.email)
     page.goto(world.private.ticket.get_absolute_url())
 
-    page.fill("textarea[name=body]", "Here is the log you asked for.")
+    fill_rich_text(
+        page, "form[action$='/comments/']", "body", "Here is the log you asked for."
+    )
     page.locator("form[action$='/comments/'] button[type=submit]").click()
     page.wait_for_load_state()
 
     assert page.get_by_text("Here is the log you asked for.").count() >= 1
     assert world.private.ticket.comments.filter(
-        body="Here is the log you asked for."
+        body__contains="Here is the log you asked for."
     ).exists()
 
 
