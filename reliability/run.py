@@ -568,8 +568,8 @@ def fault_redis(stack: Stack, results: Results) -> None:
             {"body": "Reply while Redis is down", "kind": "reply"},
         )
         saved = stack.query(
-            "SELECT count(*) FROM tickets_comment WHERE ticket_id = %s AND body IN "
-            "('No Redis 1', 'Reply while Redis is down')",
+            "SELECT count(*) FROM tickets_comment WHERE ticket_id = %s AND "
+            "(body LIKE '%%No Redis 1%%' OR body LIKE '%%Reply while Redis is down%%')",
             pk,
         )[0][0]
     finally:
