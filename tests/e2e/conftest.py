@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pytest
 
-if not os.environ.get("E2E"):
+if os.environ.get("E2E"):
+    # Playwright's synchronous API runs an event loop in this thread, and
+    # Django refuses ORM calls from a thread with a running loop unless this
+    # is set. Only for make e2e: in make test it would leak into the other
+    # tests and the subprocesses they start.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+else:
     collect_ignore_glob = ["test_*.py"]
-
-# Playwright's synchronous API runs an event loop in this thread, and Django
-# refuses ORM calls from a thread with a running loop unless this is set.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
