@@ -17,6 +17,8 @@ PRODUCTION_ENV = {
 }
 # Variables that would turn production defaults off if the caller has them set.
 CLEARED = {
+    # Set by the browser tests for their own thread; check --deploy rejects it.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
     "DEBUG",
     "SECURE_SSL_REDIRECT",
     "SESSION_COOKIE_SECURE",

@@ -12,7 +12,9 @@ from tickets.selectors import (
 
 
 def _suggestions(request: HttpRequest, ticket) -> JsonResponse:
-    query = request.GET.get("q", "")[:100]
+    # PostgreSQL rejects NUL and the other control characters in a query.
+    query = "".join(char for char in request.GET.get("q", "") if char.isprintable())
+    query = query[:100]
     users = mention_candidates(user=request.user, ticket=ticket, query=query)[
         :MENTION_SUGGESTION_LIMIT
     ]
