@@ -116,8 +116,8 @@ class Ticket(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     status_changed_at = models.DateTimeField(_("status changed"), auto_now_add=True)
-    # The status a ticket had before "Waiting for customer"; the customer's
-    # answer returns it there.
+    # The status a ticket had before "Waiting for customer". The customer's
+    # reply returns it there.
     status_before_waiting = models.CharField(
         max_length=24, choices=Status.choices, blank=True, editable=False
     )

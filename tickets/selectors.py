@@ -62,7 +62,7 @@ def parse_ticket_key(key: str) -> tuple[str, int] | None:
 def ticket_get_visible(*, user: User, key: str) -> Ticket:
     """Return the visible ticket with this key, or raise Http404.
 
-    A ticket the user may not see answers exactly like one that does not
+    A ticket the user may not see raises the same Http404 as one that does not
     exist, so the key gives nothing away.
     """
     parsed = parse_ticket_key(key)

@@ -21,8 +21,8 @@ class Actor(StrEnum):
 
 A, C, S = Actor.AGENT, Actor.CUSTOMER, Actor.SYSTEM
 
-# Statuses in which support works or waits on a third party; a customer's
-# answer to "Waiting for customer" returns the ticket to one of these.
+# Statuses in which support works or waits on a third party. A customer's
+# reply to "Waiting for customer" returns the ticket to one of these.
 _WORKING = (
     Status.OPEN,
     Status.IN_PROGRESS,
@@ -108,7 +108,7 @@ TRANSITIONS: dict[Status, dict[Status, frozenset[Actor]]] = {
     },
 }
 
-# Who acts next in each status, shown with the status badge.
+# The party that acts next in each status, shown with the status badge.
 NEXT_ACTOR: dict[Status, str] = {
     Status.OPEN: _("Next: support picks it up."),
     Status.IN_PROGRESS: _("Next: support works on it."),
@@ -125,7 +125,7 @@ NEXT_ACTOR: dict[Status, str] = {
     Status.CANCELED: _("Nobody. Support can reopen it."),
 }
 
-# What each status means, shown on the help page and in the badge's tooltip.
+# The meaning of each status, shown on the help page and in the badge's tooltip.
 STATUS_MEANINGS: dict[Status, str] = {
     Status.OPEN: _("Waiting to be worked on; nothing is happening yet."),
     Status.IN_PROGRESS: _("An agent is analysing the problem."),
