@@ -77,8 +77,38 @@
     this.errors.appendChild(line);
   };
 
+  Uploader.prototype.showStatus = function (text) {
+    var line = document.createElement("div");
+    line.className = "form-text";
+    line.dataset.uploadStatus = "";
+    line.textContent = text;
+    this.errors.appendChild(line);
+  };
+
   Uploader.prototype.clearErrors = function () {
     this.errors.textContent = "";
+  };
+
+  // Called when an upload ends. A held form is sent once nothing is pending,
+  // unless an upload failed meanwhile: then the customer sees why and decides.
+  Uploader.prototype.settle = function (failed) {
+    if (!this.held) return;
+    if (failed) {
+      this.held = false;
+      var status = this.errors.querySelector("[data-upload-status]");
+      if (status) status.remove();
+      return;
+    }
+    if (this.pending > 0) return;
+    this.held = false;
+    this.clearErrors();
+    var submitter = this.heldSubmitter;
+    this.heldSubmitter = null;
+    if (this.form.requestSubmit) {
+      this.form.requestSubmit(submitter && submitter.form === this.form ? submitter : undefined);
+    } else {
+      this.form.submit();
+    }
   };
 
   Uploader.prototype.bind = function () {
@@ -120,11 +150,15 @@
       var button = event.target.closest("[data-upload-remove]");
       if (button) self.remove(button.closest("[data-upload-item]"), button.dataset.stagedId);
     });
+    // Sending while files are still uploading: hold the form and send it
+    // when the last upload is done, so nobody has to click twice.
     this.form.addEventListener("submit", function (event) {
       if (self.pending > 0) {
         event.preventDefault();
+        self.heldSubmitter = event.submitter || null;
+        self.held = true;
         self.clearErrors();
-        self.showError(self.message("msgWait", {}));
+        self.showStatus(self.message("msgWait", {}));
       }
     });
   };
@@ -222,13 +256,18 @@
         item.appendChild(hidden);
         item.querySelector("[data-upload-remove]").dataset.stagedId = data.id;
         item.dataset.uploaded = "";
+        self.settle(false);
         return;
       }
       item.remove();
-      if (request.status === 0 && item.aborted) return;
+      if (request.status === 0 && item.aborted) {
+        self.settle(false);
+        return;
+      }
       (data.errors || [self.message("msgFailed", { name: file.name })]).forEach(function (text) {
         self.showError(text);
       });
+      self.settle(true);
     });
     request.send(body);
   };

@@ -6,6 +6,7 @@ built yet skips with the missing URL or element and the others still run.
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -14,6 +15,9 @@ from e2e.helpers import element_or_skip, fill_rich_text, log_in, url_or_skip
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+# The page of one request, where a new request's form leads.
+REQUEST_PAGE = re.compile(r"/requests/[A-Z][A-Z0-9]*-\d+/$")
 
 
 def open_request_form(page, world) -> None:
@@ -58,7 +62,7 @@ def test_new_request_with_attachments(new_page, world, tmp_path):
     fill_description(page, "Open a plan, choose Export, pick PDF: error 500.")
     page.locator("input[type=file]").first.set_input_files([str(trace), str(log)])
     page.locator("form[enctype='multipart/form-data'] button[type=submit]").click()
-    page.wait_for_load_state()
+    page.wait_for_url(REQUEST_PAGE)
 
     ticket = Ticket.objects.get(summary="Export to PDF fails in the browser test")
     assert page.url.endswith(ticket.get_absolute_url())
@@ -68,6 +72,38 @@ def test_new_request_with_attachments(new_page, world, tmp_path):
     assert page.get_by_text("stacktrace.txt").count() >= 1
     assert not page.js_errors
 
+
+
+def test_sending_during_upload_waits_for_the_files(new_page, world, tmp_path):
+    """A click on Send while a file is still uploading sends the form once
+    the upload is done, with the file, and without a second click."""
+    page = new_page()
+    log_in(page, world.reporter.email)
+    report = tmp_path / "report.txt"
+    report.write_text("Stage held back by the test.\n")
+    held = []
+    page.route("**" + reverse("tickets:upload-stage"), lambda route: held.append(route))
+
+    open_request_form(page, world)
+    page.fill("input[name=summary]", "Sent while the upload was running")
+    fill_description(page, "The report is attached.")
+    page.locator("input[type=file]").first.set_input_files(str(report))
+    page.wait_for_function("document.querySelector('[data-upload-item] progress')")
+    page.locator("form[enctype='multipart/form-data'] button[type=submit]").click()
+
+    status = page.locator("[data-upload-status]")
+    status.wait_for()
+    assert "still uploading" in status.inner_text()
+    assert not Ticket.objects.filter(summary="Sent while the upload was running").exists()
+    assert len(held) == 1
+    held[0].continue_()
+    page.wait_for_url(REQUEST_PAGE)
+
+    ticket = Ticket.objects.get(summary="Sent while the upload was running")
+    assert list(ticket.attachments.values_list("original_name", flat=True)) == [
+        "report.txt"
+    ]
+    assert not page.js_errors
 
 def test_request_list_shows_own_requests(new_page, world):
     page = new_page()
