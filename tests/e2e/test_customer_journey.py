@@ -73,7 +73,6 @@ def test_new_request_with_attachments(new_page, world, tmp_path):
     assert not page.js_errors
 
 
-
 def test_sending_during_upload_waits_for_the_files(new_page, world, tmp_path):
     """A click on Send while a file is still uploading sends the form once
     the upload is done, with the file, and without a second click."""
@@ -94,7 +93,9 @@ def test_sending_during_upload_waits_for_the_files(new_page, world, tmp_path):
     status = page.locator("[data-upload-status]")
     status.wait_for()
     assert "still uploading" in status.inner_text()
-    assert not Ticket.objects.filter(summary="Sent while the upload was running").exists()
+    assert not Ticket.objects.filter(
+        summary="Sent while the upload was running"
+    ).exists()
     assert len(held) == 1
     held[0].continue_()
     page.wait_for_url(REQUEST_PAGE)
@@ -104,6 +105,7 @@ def test_sending_during_upload_waits_for_the_files(new_page, world, tmp_path):
         "report.txt"
     ]
     assert not page.js_errors
+
 
 def test_request_list_shows_own_requests(new_page, world):
     page = new_page()
