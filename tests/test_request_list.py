@@ -111,11 +111,26 @@ def test_scope_organization_rejects_foreign_organization(
     assert shared_ticket.summary not in response.content.decode()
 
 
-@pytest.mark.parametrize("organization", ["", "999999", "abc", "1 OR 1=1"])
+@pytest.mark.parametrize(
+    "organization", ["", "999999", "abc", "1 OR 1=1", "99999999999999999999999"]
+)
 def test_scope_organization_rejects_bad_ids(personas, shared_ticket, organization):
     response = list_get(
         personas["reporter"], scope="organization", organization=organization
     )
+
+    assert response.status_code == 400
+    assert keys_in(response) == []
+
+
+@pytest.mark.parametrize(
+    "name", ["project", "component", "affected_version", "reporter"]
+)
+@pytest.mark.parametrize(
+    "value", ["99999999999999999999999", "-99999999999999999999999"]
+)
+def test_filter_rejects_numbers_beyond_any_key(personas, ticket, name, value):
+    response = list_get(personas["reporter"], **{name: value})
 
     assert response.status_code == 400
     assert keys_in(response) == []

@@ -144,8 +144,29 @@ class ValuesChoiceMixin:
         return " · ".join(str(part) for part in parts if part)
 
 
+# Primary keys are 64-bit integers. A longer number in the query string is
+# nobody's key; SQLite would raise OverflowError on it instead of finding
+# nothing.
+LARGEST_KEY = 2**63 - 1
+
+
+def out_of_range(value) -> bool:
+    text = str(value).strip()
+    return text.lstrip("+-").isdigit() and abs(int(text)) > LARGEST_KEY
+
+
 class ValuesModelMultipleChoiceField(ValuesChoiceMixin, forms.ModelMultipleChoiceField):
     widget = FastSelectMultiple
+
+    def _check_values(self, value):
+        for pk in value:
+            if out_of_range(pk):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
 
 class UserChoiceField(ValuesModelMultipleChoiceField):
@@ -156,6 +177,15 @@ class UserChoiceField(ValuesModelMultipleChoiceField):
 
 class ValuesModelChoiceField(ValuesChoiceMixin, forms.ModelChoiceField):
     widget = FastSelect
+
+    def to_python(self, value):
+        if value not in self.empty_values and out_of_range(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return super().to_python(value)
 
 
 class FastMultipleChoiceFilter(django_filters.MultipleChoiceFilter):
