@@ -444,6 +444,47 @@ def test_page_out_of_range_shows_a_page(personas, make_ticket, page):
     assert len(keys_in(response)) in (2, 10)
 
 
+def test_count_below_the_limit_is_exact(personas, make_ticket, settings):
+    settings.REQUEST_LIST_COUNT_LIMIT = 12
+    for _ in range(12):
+        make_ticket()
+
+    response = list_get(personas["reporter"], per_page=10, page=2)
+
+    text = response.content.decode()
+    assert "12 requests" in text
+    assert "More than" not in text
+    assert "The pages show the first" not in text
+    assert len(keys_in(response)) == 2
+
+
+def test_count_beyond_the_limit_says_more_than(personas, make_ticket, settings):
+    settings.REQUEST_LIST_COUNT_LIMIT = 20
+    for _ in range(23):
+        make_ticket()
+
+    first = list_get(personas["reporter"], per_page=10)
+    last = list_get(personas["reporter"], per_page=10, page=2)
+    beyond = list_get(personas["reporter"], per_page=10, page=3)
+
+    assert "More than 20 requests" in first.content.decode()
+    assert "The pages show the first" not in first.content.decode()
+    assert "The pages show the first 20 requests" in last.content.decode()
+    assert "page=3" not in last.content.decode()
+    assert keys_in(beyond) == keys_in(last)
+    assert len(set(keys_in(first) + keys_in(last))) == 20
+
+
+def test_export_has_every_match_beyond_the_count_limit(personas, make_ticket, settings):
+    settings.REQUEST_LIST_COUNT_LIMIT = 20
+    tickets = [make_ticket() for _ in range(23)]
+
+    response = personas["reporter"].get(reverse("tickets:export"))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+
+    assert all(ticket.key in text for ticket in tickets)
+
+
 @pytest.mark.parametrize("per_page", ["100000", "abc", "-5", "0"])
 def test_crafted_page_size_falls_back(personas, make_ticket, per_page):
     for _ in range(30):

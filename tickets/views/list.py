@@ -5,11 +5,14 @@ list and the CSV export of a list is its URL with export.csv in front of
 the query string.
 """
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -28,8 +31,40 @@ from tickets.tables import (
 FORM_OWN_FIELDS = ("scope", "organization", "q")
 
 
+class CappedPaginator(Paginator):
+    """A paginator that counts at most `limit` rows.
+
+    Counting stops at limit + 1 matches, so a broad list on a large table
+    costs as much as a narrow one. Beyond the limit, `is_capped` is true and
+    the pages cover the first `limit` rows.
+    """
+
+    def __init__(self, object_list, per_page: int, *, limit: int) -> None:
+        super().__init__(object_list, per_page)
+        self.limit = limit
+
+    @cached_property
+    def found(self) -> int:
+        """Return the number of matching rows, counting up to limit + 1."""
+        return self.object_list.order_by()[: self.limit + 1].count()
+
+    @property
+    def is_capped(self) -> bool:
+        return self.found > self.limit
+
+    @property
+    def limit_display(self) -> str:
+        return number_format(self.limit, force_grouping=True)
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.found, self.limit)
+
+
 def _page(state: ListState, number: str | None) -> Page:
-    paginator = Paginator(state.tickets(), state.per_page)
+    paginator = CappedPaginator(
+        state.tickets(), state.per_page, limit=settings.REQUEST_LIST_COUNT_LIMIT
+    )
     return paginator.get_page(number)
 
 
