@@ -10,11 +10,12 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Membership, Organization, User
+from accounts.models import Organization, User
 from helpcenter.models import Component, Project, TicketType, Version
 from tickets.models import CLOSED_STATUSES, OPEN_STATUSES, Priority, Status, Ticket
 from tickets.search import ticket_search
@@ -321,12 +322,21 @@ class RequestFilter(django_filters.FilterSet):
         return queryset.filter(status__in=StatusGroup.STATUSES[value])
 
     def filter_components(self, queryset: QuerySet[Ticket], name: str, value):
-        if not value:
+        # `value` is a queryset of the chosen components, used as a subquery;
+        # with none chosen it is an empty queryset, told apart without a query.
+        if value is None or value.query.is_empty():
             return queryset
         with_component = Ticket.components.through.objects.filter(
             component__in=value
         ).values("ticket_id")
         return queryset.filter(pk__in=with_component)
+
+    @cached_property
+    def organizations(self) -> list[tuple[int, str]]:
+        """Return (id, name) of the user's organizations by name, read once."""
+        return list(
+            organizations_for(self.user).order_by("name").values_list("pk", "name")
+        )
 
     @property
     def chosen_scope(self) -> str:
@@ -345,11 +355,7 @@ class RequestFilter(django_filters.FilterSet):
         combine the reporter, organization and primary key indexes. The
         access rule still applies on top: this only narrows, never widens.
         """
-        organization_ids = list(
-            Membership.objects.filter(user=self.user).values_list(
-                "organization_id", flat=True
-            )
-        )
+        organization_ids = [pk for pk, _name in self.organizations]
         participating_ids = list(
             Ticket.participants.through.objects.filter(user=self.user).values_list(
                 "ticket_id", flat=True

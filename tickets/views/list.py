@@ -16,9 +16,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from accounts.models import User
 from tickets.export import csv_filename, csv_rows
-from tickets.filters import Scope, organizations_for
+from tickets.filters import Scope
 from tickets.list_state import PAGE_SIZES, ListState, list_state
 from tickets.search import search_snippets
 from tickets.tables import (
@@ -88,7 +87,7 @@ def _header_links(state: ListState, list_url: str) -> list[dict]:
     return headers
 
 
-def _scope_links(state: ListState, user: User, list_url: str) -> list[dict]:
+def _scope_links(state: ListState, list_url: str) -> list[dict]:
     """Return the scope switch: mine, participating, each organization, all."""
     active_scope = state.filterset.chosen_scope if state.is_valid else None
     active_organization = (
@@ -99,18 +98,17 @@ def _scope_links(state: ListState, user: User, list_url: str) -> list[dict]:
     links = []
     for scope, label in Scope.CHOICES:
         if scope == Scope.ORGANIZATION:
-            for organization in organizations_for(user).order_by("name"):
+            for pk, name in state.filterset.organizations:
                 links.append(
                     {
                         "label": _("All requests of %(organization)s")
-                        % {"organization": organization.name},
+                        % {"organization": name},
                         "url": list_url
                         + "?"
-                        + state.query_string(
-                            scope=scope, organization=organization.pk, page=None
-                        ),
+                        + state.query_string(scope=scope, organization=pk, page=None),
                         "active": active_scope == scope
-                        and active_organization == organization,
+                        and active_organization is not None
+                        and active_organization.pk == pk,
                     }
                 )
             continue
@@ -150,7 +148,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "filter_fields": [
             form[name] for name in form.fields if name not in FORM_OWN_FIELDS
         ],
-        "scope_links": _scope_links(state, request.user, list_url),
+        "scope_links": _scope_links(state, list_url),
         "saved_filters": request.user.saved_filters.all(),
         "list_url": list_url,
         "query_string": state.query_string(page=None),
