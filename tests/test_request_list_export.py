@@ -3,13 +3,14 @@
 import csv
 import io
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tickets.export import neutralize_formula
-from tickets.models import SavedFilter
+from tickets.models import SavedFilter, Status
 from tickets.services import ticket_create
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +88,25 @@ def test_export_uses_chosen_columns(personas, ticket):
     assert rows[0] == ["Key", "Reporter", "Shared with"]
     assert rows[1] == [ticket.key, "Clara Customer", ""]
 
+
+
+def test_export_rows_keep_the_users_language_and_time_zone(
+    personas, reporter, ticket
+):
+    reporter.language = "de"
+    reporter.time_zone = "Asia/Tokyo"
+    reporter.save(update_fields=["language", "time_zone"])
+    ticket.refresh_from_db()
+
+    response = export(personas["reporter"], columns=["status", "updated"])
+    # The rows are made while the body is read, after the view returned.
+    rows = export_rows(response)
+
+    tokyo = ticket.updated_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    with translation.override("de"):
+        status = str(Status.OPEN.label)
+    assert rows[0] == ["Nummer", "Status", "Aktualisiert"]
+    assert rows[1] == [ticket.key, status, tokyo.strftime("%Y-%m-%d %H:%M")]
 
 def test_export_keeps_umlauts(personas, make_ticket):
     make_ticket(summary="Größenänderung schlägt fehl")

@@ -47,6 +47,11 @@ def _choice_labels(choices: type[Choices], language: str | None) -> dict:
     return {value: str(label) for value, label in choices.choices}
 
 
+def choice_labels(choices: type[Choices]) -> dict:
+    """Return {value: translated label} of the choices in the active language."""
+    return _choice_labels(choices, get_language())
+
+
 def choice_label(choices: type[Choices], value) -> str:
     """Return the translated label of a choice; cached per language.
 
