@@ -89,10 +89,7 @@ def test_export_uses_chosen_columns(personas, ticket):
     assert rows[1] == [ticket.key, "Clara Customer", ""]
 
 
-
-def test_export_rows_keep_the_users_language_and_time_zone(
-    personas, reporter, ticket
-):
+def test_export_rows_keep_the_users_language_and_time_zone(personas, reporter, ticket):
     reporter.language = "de"
     reporter.time_zone = "Asia/Tokyo"
     reporter.save(update_fields=["language", "time_zone"])
@@ -107,6 +104,7 @@ def test_export_rows_keep_the_users_language_and_time_zone(
         status = str(Status.OPEN.label)
     assert rows[0] == ["Nummer", "Status", "Aktualisiert"]
     assert rows[1] == [ticket.key, status, tokyo.strftime("%Y-%m-%d %H:%M")]
+
 
 def test_export_keeps_umlauts(personas, make_ticket):
     make_ticket(summary="Größenänderung schlägt fehl")
