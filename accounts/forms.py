@@ -1,3 +1,4 @@
+import functools
 import zoneinfo
 
 from django import forms
@@ -6,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from portal.widgets import FastSelect
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -31,16 +33,21 @@ class SignupForm(EmailForm):
     full_name = forms.CharField(label=_("Name"), max_length=150)
 
 
-def _time_zone_choices() -> list[tuple[str, str]]:
-    return [
+@functools.cache
+def _time_zone_choices() -> tuple[tuple[str, str], ...]:
+    # available_timezones() walks the time zone files on each call; the set
+    # installed does not change while the portal runs.
+    return tuple(
         (name, name.replace("_", " "))
         for name in sorted(zoneinfo.available_timezones())
-    ]
+    )
 
 
 class ProfileForm(forms.ModelForm):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=_time_zone_choices)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=_time_zone_choices, widget=FastSelect
+    )
 
     class Meta:
         model = User

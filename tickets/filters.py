@@ -9,14 +9,12 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.forms.models import ModelChoiceIterator
-from django.forms.utils import flatatt
 from django.utils.functional import cached_property
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization, User
 from helpcenter.models import Component, Project, TicketType, Version
+from portal.widgets import FastSelect, FastSelectMultiple
 from tickets.models import CLOSED_STATUSES, OPEN_STATUSES, Priority, Status, Ticket
 from tickets.search import ticket_search
 
@@ -79,57 +77,6 @@ class ValuesModelChoiceIterator(ModelChoiceIterator):
         rows = self.queryset.values_list("pk", *self.field.label_fields)
         for pk, *parts in rows:
             yield (pk, self.field.label_from_values(parts))
-
-
-class FastSelectMultiple(forms.SelectMultiple):
-    """A multiple select rendered in Python instead of one template per option.
-
-    The filter panel has a hundred options or more; the template-based
-    widget rendering took longer than the whole list query.
-    """
-
-    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
-        attrs = self.build_attrs(self.attrs, attrs)
-        selected = {str(item) for item in self.format_value(value)}
-        options = [
-            format_html(
-                '<option value="{}"{}>{}</option>',
-                option_value,
-                mark_safe(" selected") if str(option_value) in selected else "",
-                label,
-            )
-            for option_value, label in self.choices
-            if str(option_value) != ""
-        ]
-        return format_html(
-            '<select name="{}"{}{}>{}</select>',
-            name,
-            mark_safe(" multiple") if self.allow_multiple_selected else "",
-            flatatt(attrs),
-            mark_safe("".join(options)),  # noqa: S308 - each built by format_html
-        )
-
-
-class FastSelect(FastSelectMultiple):
-    allow_multiple_selected = False
-
-    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
-        # The blank choice ("any") is the first option of a single select.
-        blank = [(v, label) for v, label in self.choices if str(v) == ""]
-        html = super().render(name, value, attrs, renderer)
-        if not blank:
-            return html
-        first = format_html('<option value="">{}</option>', blank[0][1])
-        return mark_safe(html.replace(">", ">" + first, 1))  # noqa: S308 - built above
-
-    def format_value(self, value) -> list[str]:
-        return [] if value in (None, "") else [str(value)]
-
-    def value_from_datadict(self, data, files, name):
-        return data.get(name)
-
-    def value_omitted_from_data(self, data, files, name) -> bool:
-        return name not in data
 
 
 class ValuesChoiceMixin:
