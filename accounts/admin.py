@@ -2,6 +2,7 @@ from axes.utils import reset as axes_reset
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, OuterRef, QuerySet, Subquery
@@ -33,7 +34,33 @@ class OrganizationMemberInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
-class InvitationForm(forms.ModelForm):
+class UniqueEmailMixin:
+    """Reject an e-mail address that another user has in any letter case.
+
+    The database enforces the same rule with the constraint
+    accounts_user_email_ci_unique, but its error only names the constraint.
+    """
+
+    def clean_email(self) -> str:
+        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
+        others = User.objects.filter(email__iexact=email)
+        if self.instance.pk is not None:
+            others = others.exclude(pk=self.instance.pk)
+        existing = others.first()
+        if existing is not None:
+            raise forms.ValidationError(
+                _(
+                    "A user with the e-mail address %(email)s already exists. "
+                    "Addresses that differ only in upper and lower case count "
+                    "as the same."
+                ),
+                code="unique",
+                params={"email": existing.email},
+            )
+        return email
+
+
+class InvitationForm(UniqueEmailMixin, forms.ModelForm):
     """Add a user without a password: they choose it through the invitation."""
 
     class Meta:
@@ -47,6 +74,10 @@ class InvitationForm(forms.ModelForm):
         if commit:
             user.save()
         return user
+
+
+class UserEditForm(UniqueEmailMixin, UserChangeForm):
+    """The change form of a user, with the case-insensitive e-mail check."""
 
 
 @admin.register(User)
@@ -71,6 +102,7 @@ class UserAdmin(StaffAccountProtection, BaseUserAdmin):
     search_fields = ["email", "full_name"]
     inlines = [MembershipInline]
     actions = ["send_invitation", "unlock_sign_in"]
+    form = UserEditForm
     add_form = InvitationForm
     fieldsets = [
         (None, {"fields": ["email"]}),

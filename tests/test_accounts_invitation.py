@@ -168,6 +168,81 @@ def test_superuser_cannot_set_customer_password(superuser, reporter):
     assert reporter.check_password("correct horse battery staple")
 
 
+DUPLICATE_EMAIL_ERROR = (
+    "A user with the e-mail address customer@alpha.example already exists. "
+    "Addresses that differ only in upper and lower case count as the same."
+)
+
+
+def change_in_admin(client: Client, user: User, email: str):
+    """Post the admin change form of a user without memberships."""
+    data = {
+        "email": email,
+        "full_name": user.full_name,
+        "language": user.language,
+        "time_zone": user.time_zone,
+        "is_active": "on",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "10:00:00",
+        "membership_set-TOTAL_FORMS": "0",
+        "membership_set-INITIAL_FORMS": "0",
+    }
+    return client.post(reverse("admin:accounts_user_change", args=[user.pk]), data)
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["customer@alpha.example", "Customer@Alpha.example", "CUSTOMER@ALPHA.EXAMPLE"],
+)
+def test_invite_rejects_existing_email_in_any_case(agent_client, reporter, email):
+    response = invite_in_admin(agent_client, email=email)
+
+    form = response.context["adminform"].form
+    assert response.status_code == 200
+    assert form.errors["email"] == [DUPLICATE_EMAIL_ERROR]
+    assert form.non_field_errors() == []
+    assert "accounts_user_email_ci_unique" not in response.text
+    assert User.objects.filter(email__iexact=email).count() == 1
+
+
+def test_invite_duplicate_email_error_in_german(agent, reporter):
+    agent.language = "de"
+    agent.save()
+    client = Client()
+    client.force_login(agent)
+
+    response = invite_in_admin(client, email="Customer@alpha.example")
+
+    assert response.context["adminform"].form.errors["email"] == [
+        "Es gibt bereits einen Benutzer mit der E-Mail-Adresse "
+        "customer@alpha.example. Adressen, die sich nur in Groß- und "
+        "Kleinschreibung unterscheiden, gelten als dieselbe Adresse."
+    ]
+
+
+def test_change_rejects_other_users_email(agent_client, reporter):
+    other = User.objects.create_user(email="other@alpha.example", full_name="Otto")
+
+    response = change_in_admin(agent_client, other, "CUSTOMER@alpha.example")
+
+    form = response.context["adminform"].form
+    assert response.status_code == 200
+    assert form.errors["email"] == [DUPLICATE_EMAIL_ERROR]
+    assert form.non_field_errors() == []
+    other.refresh_from_db()
+    assert other.email == "other@alpha.example"
+
+
+def test_change_keeps_own_email_in_other_case(agent_client):
+    other = User.objects.create_user(email="other@alpha.example", full_name="Otto")
+
+    response = change_in_admin(agent_client, other, "Other@Alpha.example")
+
+    assert response.status_code == 302, response.context["errors"]
+    other.refresh_from_db()
+    assert other.email == "other@alpha.example"
+
+
 @pytest.mark.parametrize("persona", ["reporter", "colleague", "outsider", "anonymous"])
 def test_customers_cannot_invite(personas, persona):
     response = invite_in_admin(personas[persona], email="sneaky@alpha.example")
