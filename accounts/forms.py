@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from portal.text import VisibleTextField
 from portal.widgets import FastSelect
 
 
@@ -30,7 +31,11 @@ class EmailForm(forms.Form):
 
 
 class SignupForm(EmailForm):
-    full_name = forms.CharField(label=_("Name"), max_length=150)
+    full_name = VisibleTextField(
+        label=_("Name"),
+        max_length=150,
+        error_messages={"invisible": _("Enter a name with visible characters.")},
+    )
 
 
 @functools.cache
@@ -44,6 +49,17 @@ def _time_zone_choices() -> tuple[tuple[str, str], ...]:
 
 
 class ProfileForm(forms.ModelForm):
+    full_name = VisibleTextField(
+        label=_("Display name"),
+        max_length=150,
+        required=False,
+        help_text=_("Shown to support and your colleagues next to your comments."),
+        error_messages={
+            "invisible": _(
+                "Enter a name with visible characters, or leave the field empty."
+            )
+        },
+    )
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     time_zone = forms.ChoiceField(
         label=_("Time zone"), choices=_time_zone_choices, widget=FastSelect
@@ -52,12 +68,6 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["full_name", "language", "time_zone"]
-        labels = {"full_name": _("Display name")}
-        help_texts = {
-            "full_name": _(
-                "Shown to support and your colleagues next to your comments."
-            )
-        }
 
 
 class AvatarForm(forms.Form):

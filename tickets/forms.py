@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from helpcenter.models import Component, RequestType, TicketType, Version
+from portal.text import VisibleTextField
 from tickets.attachments import clean_file_name, file_limit_errors
 from tickets.models import Priority, StagedUpload
 from tickets.richtext import sanitize_html, text_to_html
@@ -172,12 +173,13 @@ class AttachmentsFormMixin(forms.Form):
 
 
 class RequestForm(AttachmentsFormMixin):
-    summary = forms.CharField(
+    summary = VisibleTextField(
         label=_("Summary"),
         max_length=255,
         help_text=_(
             "One line that names the problem, e.g. “Export to PDF fails with error 500”."
         ),
+        error_messages={"invisible": _("Enter a summary with visible characters.")},
     )
     affected_version = forms.ModelChoiceField(
         label=_("Product version"),

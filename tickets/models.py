@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 from helpcenter.models import Component, Project, RequestType, TicketType, Version
+from tickets.attachments import clean_file_name
 from tickets.filetypes import preview_kind
 
 
@@ -273,6 +274,12 @@ class Attachment(models.Model):
             "tickets:attachment-download",
             kwargs={"key": self.ticket.key, "attachment_id": self.pk},
         )
+
+    def clean(self) -> None:
+        # A rename in the admin skips the upload services, so the name gets the
+        # same cleaning here and cannot bring back bidi or control characters.
+        super().clean()
+        self.original_name = clean_file_name(self.original_name)
 
     @property
     def preview_kind(self) -> str:

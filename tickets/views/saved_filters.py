@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.text import VisibleTextField
 from tickets.list_state import list_state
 from tickets.saved_filters import (
     column_preference_set,
@@ -22,7 +23,7 @@ from tickets.tables import ALL_COLUMNS
 
 
 class SavedFilterForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
+    name = VisibleTextField(label=gettext_lazy("Name"), max_length=100)
     query_string = forms.CharField(required=False, max_length=20_000)
 
 
@@ -38,6 +39,12 @@ def _list_redirect(query_string: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(f"{url}?{query_string}" if query_string else url)
 
 
+def _invalid_form_message(form: SavedFilterForm) -> str:
+    if form.has_error("name", "invisible"):
+        return _("Give the filter a name with visible characters.")
+    return _("Give the filter a name of up to 100 characters.")
+
+
 def _error_message(request: HttpRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
@@ -49,7 +56,7 @@ def saved_filter_add(request: HttpRequest) -> HttpResponse:
     form = SavedFilterForm(request.POST)
     query_string = request.POST.get("query_string", "")
     if not form.is_valid():
-        messages.error(request, _("Give the filter a name of up to 100 characters."))
+        messages.error(request, _invalid_form_message(form))
         return _list_redirect(query_string)
     try:
         saved_filter = saved_filter_create(
@@ -79,7 +86,7 @@ def saved_filter_rename_view(
     saved_filter = saved_filter_get(user=request.user, saved_filter_id=saved_filter_id)
     form = SavedFilterForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give the filter a name of up to 100 characters."))
+        messages.error(request, _invalid_form_message(form))
         return _list_redirect(request.POST.get("query_string", ""))
     try:
         saved_filter_rename(saved_filter=saved_filter, name=form.cleaned_data["name"])
