@@ -1,5 +1,8 @@
 """Delivery of outbox rows against a real SMTP server, with racing workers."""
 
+import errno
+import socket
+import sys
 import threading
 from datetime import timedelta
 
@@ -14,7 +17,38 @@ from tickets import delivery
 from tickets.models import Notification, NotificationState
 from tickets.services import comment_create
 
-SMTP_PORT = 18520
+SMTP_HOST = "127.0.0.1"
+# Number of ports tried in turn when another process binds the chosen port
+# before the SMTP server does.
+SMTP_BIND_ATTEMPTS = 5
+
+
+def free_port() -> int:
+    """Return a TCP port on SMTP_HOST that the kernel reports as unused."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((SMTP_HOST, 0))
+        return probe.getsockname()[1]
+
+
+def start_smtp_server(handler) -> Controller:
+    """Start an SMTP server for the handler on a free port of SMTP_HOST.
+
+    The port is free when free_port() returns but not reserved, so a bind
+    that fails with "address in use" is retried on a new port. aiosmtpd 1.4
+    raises that error only after its ready_timeout (5 s by default).
+    """
+    for _attempt in range(SMTP_BIND_ATTEMPTS - 1):
+        controller = Controller(handler, hostname=SMTP_HOST, port=free_port())
+        try:
+            controller.start()
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE:
+                raise
+        else:
+            return controller
+    controller = Controller(handler, hostname=SMTP_HOST, port=free_port())
+    controller.start()
+    return controller
 
 
 class FlakyHandler:
@@ -49,12 +83,11 @@ def _agents_group(request):
 def smtp(settings):
     def start(failures: int = 0) -> FlakyHandler:
         handler = FlakyHandler(failures)
-        controller = Controller(handler, hostname="127.0.0.1", port=SMTP_PORT)
-        controller.start()
+        controller = start_smtp_server(handler)
         started.append(controller)
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST = "127.0.0.1"
-        settings.EMAIL_PORT = SMTP_PORT
+        settings.EMAIL_HOST = SMTP_HOST
+        settings.EMAIL_PORT = controller.port
         settings.EMAIL_TIMEOUT = 5
         return handler
 
@@ -62,6 +95,29 @@ def smtp(settings):
     yield start
     for controller in started:
         controller.stop()
+
+
+def test_smtp_server_moves_off_taken_port(monkeypatch):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind((SMTP_HOST, 0))
+        taken.listen()
+        taken_port = taken.getsockname()[1]
+        ports = [taken_port]
+        pick_free_port = free_port
+        monkeypatch.setattr(
+            sys.modules[__name__],
+            "free_port",
+            lambda: ports.pop() if ports else pick_free_port(),
+        )
+
+        controller = start_smtp_server(FlakyHandler())
+        try:
+            assert ports == []
+            assert controller.port != taken_port
+            with socket.create_connection((SMTP_HOST, controller.port), 5) as client:
+                assert client.recv(1024).startswith(b"220 ")
+        finally:
+            controller.stop()
 
 
 @pytest.mark.django_db
