@@ -81,6 +81,24 @@ def test_mentions_follow_membership_changes(personas, ticket, outsider, alpha):
     ]
 
 
+def test_mentions_hidden_from_outside_participant(personas, ticket, outsider):
+    ticket.participants.add(outsider)
+
+    response = personas["outsider"].get(mentions_url(ticket))
+
+    assert response.status_code == 200
+    assert names(response) == []
+
+
+def test_mentions_offered_to_inside_participant(personas, ticket, colleague, alpha):
+    _make_user("dora@alpha.example", "Dora Developer", alpha)
+    ticket.participants.add(colleague)
+
+    response = personas["colleague"].get(mentions_url(ticket))
+
+    assert names(response) == ["Dora Developer"]
+
+
 def test_mention_is_stored_in_stable_form(personas, request_type, colleague):
     html = f'<p>Ask <span data-mention="{colleague.pk}">@Carl Colleague</span></p>'
 

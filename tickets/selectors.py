@@ -216,12 +216,23 @@ def mention_candidates(
     The same people tickets.mentions accepts: active customers in the
     reporter's organizations other than the reporter. On an existing ticket
     the reporter is the ticket's, on a new request the user writing it. The
-    writer is left out.
+    writer is left out. A customer outside the reporter's organizations (a
+    participant an agent added) gets no suggestions: the list would show
+    them the names and addresses of another organization's members.
     """
     reporter_id = ticket.reporter_id if ticket is not None else user.pk
     organizations = Membership.objects.filter(user_id=reporter_id).values(
         "organization_id"
     )
+    is_outside = (
+        not user.is_staff
+        and user.pk != reporter_id
+        and not Membership.objects.filter(
+            user_id=user.pk, organization_id__in=organizations
+        ).exists()
+    )
+    if is_outside:
+        return User.objects.none()
     members = Membership.objects.filter(organization_id__in=organizations).values(
         "user_id"
     )

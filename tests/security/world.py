@@ -207,10 +207,8 @@ def build_world() -> World:
             participant,
             private,
             True,
-            # NOTE: the @mention suggestions of a request list the reporter's
-            # colleagues, so a participant from another company sees their
-            # names; whether that is wanted is open.
-            (*hidden_from_alpha, *shared.fragments),
+            # Carl is the reporter's colleague and not on this request.
+            (*hidden_from_alpha, *shared.fragments, "Carl Colleague"),
         ),
         "outsider": Persona(
             "outsider",
