@@ -5,6 +5,8 @@ crafted id of another organization's project, component, version, reporter
 or organization makes the form invalid instead of reaching the query.
 """
 
+import re
+
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
@@ -93,14 +95,22 @@ class ValuesChoiceMixin:
 
 
 # Primary keys are 64-bit integers. A longer number in the query string is
-# nobody's key; SQLite would raise OverflowError on it instead of finding
-# nothing.
+# nobody's key, and SQLite raises OverflowError on it instead of finding
+# nothing. Python's int() also reads "1_000" and non-ASCII digits such as
+# "²" (as a digit, then fails), so only plain ASCII integers are converted.
 LARGEST_KEY = 2**63 - 1
+_INTEGER = re.compile(r"[+-]?[0-9_]+", re.ASCII)
 
 
 def out_of_range(value) -> bool:
+    """Return whether a value reads as an integer beyond the 64-bit key range."""
     text = str(value).strip()
-    return text.lstrip("+-").isdigit() and abs(int(text)) > LARGEST_KEY
+    if not _INTEGER.fullmatch(text):
+        return False
+    digits = text.lstrip("+-").replace("_", "").lstrip("0")
+    return len(digits) > len(str(LARGEST_KEY)) or (
+        bool(digits) and int(digits) > LARGEST_KEY
+    )
 
 
 class ValuesModelMultipleChoiceField(ValuesChoiceMixin, forms.ModelMultipleChoiceField):
