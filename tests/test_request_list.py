@@ -7,12 +7,13 @@ from urllib.parse import urlencode
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Membership
 from helpcenter.models import Component, Project, RequestType, TicketType
 from tickets.models import Priority, RequestListPreference, Status, Ticket
 from tickets.services import comment_create, ticket_create
+from tickets.views.list import CappedPaginator
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +113,8 @@ def test_scope_organization_rejects_foreign_organization(
 
 
 @pytest.mark.parametrize(
-    "organization", ["", "999999", "abc", "1 OR 1=1", "99999999999999999999999"]
+    "organization",
+    ["", "999999", "abc", "1 OR 1=1", "99999999999999999999999", "\u00b2", "9" * 5000],
 )
 def test_scope_organization_rejects_bad_ids(personas, shared_ticket, organization):
     response = list_get(
@@ -127,7 +129,16 @@ def test_scope_organization_rejects_bad_ids(personas, shared_ticket, organizatio
     "name", ["project", "component", "affected_version", "reporter"]
 )
 @pytest.mark.parametrize(
-    "value", ["99999999999999999999999", "-99999999999999999999999"]
+    "value",
+    [
+        "99999999999999999999999",
+        "-99999999999999999999999",
+        "9223372036854775808",
+        "1_000_000_000_000_000_000_000",
+        "9" * 5000,
+        "\u00b2",
+        "\u0661\u0662",
+    ],
 )
 def test_filter_rejects_numbers_beyond_any_key(personas, ticket, name, value):
     response = list_get(personas["reporter"], **{name: value})
@@ -473,6 +484,27 @@ def test_count_beyond_the_limit_says_more_than(personas, make_ticket, settings):
     assert "page=3" not in last.content.decode()
     assert keys_in(beyond) == keys_in(last)
     assert len(set(keys_in(first) + keys_in(last))) == 20
+
+
+@pytest.mark.parametrize(
+    "language, count, limit", [("en", "1,234", "5,000"), ("de", "1.234", "5.000")]
+)
+def test_count_is_shown_with_digit_grouping(language, count, limit):
+    paginator = CappedPaginator(Ticket.objects.none(), 25, limit=5000)
+    paginator.__dict__["found"] = 1234
+
+    with translation.override(language):
+        assert paginator.count_display == count
+        assert paginator.limit_display == limit
+
+
+def test_filter_panel_stays_closed_on_later_pages(personas, make_ticket):
+    for _ in range(12):
+        make_ticket()
+
+    response = list_get(personas["reporter"], per_page=10, page=2)
+
+    assert '<details class="mt-3">' in response.content.decode()
 
 
 def test_export_has_every_match_beyond_the_count_limit(personas, make_ticket, settings):

@@ -47,7 +47,7 @@ class ListState:
     @property
     def has_filters(self) -> bool:
         """Return whether any filter besides scope and search has a value."""
-        ignored = {"scope", "organization", "q"}
+        ignored = {"scope", "organization", "q", "page"}
         return any(
             value
             for name, value in self.filterset.form.data.lists()

@@ -55,6 +55,10 @@ class CappedPaginator(Paginator):
     def limit_display(self) -> str:
         return number_format(self.limit, force_grouping=True)
 
+    @property
+    def count_display(self) -> str:
+        return number_format(self.count, force_grouping=True)
+
     @cached_property
     def count(self) -> int:
         return min(self.found, self.limit)
