@@ -5,11 +5,17 @@ import re
 from urllib.parse import urlencode
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
-from tickets.models import Ticket
-from tickets.search import search_terms_parse, ticket_search
+from tickets.models import Comment, Ticket
+from tickets.search import (
+    search_terms_parse,
+    ticket_search,
+    ticket_search_document_update,
+)
 from tickets.services import comment_create
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +136,110 @@ def test_snippet_highlights_german_stem(personas, make_ticket):
     content = personas["reporter"].get(url).content.decode()
 
     assert "<mark>Drucker</mark>" in content
+
+
+# Edits in the admin reach the search at once.
+
+
+@pytest.fixture
+def admin_client(superuser):
+    client = Client()
+    client.force_login(superuser)
+    return client
+
+
+def admin_url(obj, action: str = "change") -> str:
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{action}", args=[obj.pk])
+
+
+def test_summary_edited_in_admin_is_searched(personas, admin_client, ticket):
+    response = admin_client.get(admin_url(ticket))
+    form = response.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if isinstance(value, list):
+            data[name] = [getattr(item, "pk", item) for item in value]
+        elif value is not None:
+            data[name] = getattr(value, "pk", value)
+    data["summary"] = "Zeppelin dashboard freezes"
+
+    response = admin_client.post(admin_url(ticket), data)
+
+    assert response.status_code == 302
+    assert keys_for(personas["reporter"], "zeppelin") == [ticket.key]
+    assert keys_for(personas["reporter"], "Simulation") == []
+
+
+def comment_data(comment, **changes) -> dict:
+    data = {
+        "ticket": comment.ticket_id,
+        "author": comment.author_id,
+        "body": comment.body,
+    }
+    if comment.is_internal:
+        data["is_internal"] = "on"
+    data.update(changes)
+    return {name: value for name, value in data.items() if value is not None}
+
+
+@pytest.fixture
+def answered(ticket, agent):
+    comment = comment_create(
+        ticket=ticket, author=agent, body="<p>Reinstall the quasar driver.</p>"
+    )
+    return comment
+
+
+def test_comment_edited_in_admin_is_searched(personas, admin_client, answered):
+    data = comment_data(answered, body="<p>Update the nebula driver.</p>")
+
+    response = admin_client.post(admin_url(answered), data)
+
+    assert response.status_code == 302
+    assert keys_for(personas["reporter"], "nebula") == [answered.ticket.key]
+    assert keys_for(personas["reporter"], "quasar") == []
+
+
+def test_comment_made_internal_leaves_search(personas, admin_client, answered):
+    assert keys_for(personas["reporter"], "quasar") == [answered.ticket.key]
+
+    response = admin_client.post(
+        admin_url(answered), comment_data(answered, is_internal="on")
+    )
+
+    assert response.status_code == 302
+    assert keys_for(personas["reporter"], "quasar") == []
+
+
+def test_comment_deleted_in_admin_leaves_search(personas, admin_client, ticket, agent):
+    # A comment without notifications: the admin rejects deleting a comment
+    # with notifications, because the outbox keeps them.
+    comment = Comment.objects.create(
+        ticket=ticket, author=agent, body="<p>Reinstall the quasar driver.</p>"
+    )
+    ticket_search_document_update(ticket=ticket)
+    assert keys_for(personas["reporter"], "quasar") == [ticket.key]
+
+    response = admin_client.post(admin_url(comment, "delete"), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert keys_for(personas["reporter"], "quasar") == []
+
+
+def test_attachment_renamed_in_admin_is_searched(personas, admin_client, make_ticket):
+    upload = SimpleUploadedFile("trace-kraken.txt", b"stack trace")
+    ticket = make_ticket(summary="Crash on start", files=[upload])
+    attachment = ticket.attachments.get()
+    data = {
+        "ticket": ticket.pk,
+        "original_name": "heap-walrus.txt",
+        "uploaded_by": attachment.uploaded_by_id,
+    }
+
+    response = admin_client.post(admin_url(attachment), data)
+
+    assert response.status_code == 302, response.context["errors"]
+    assert keys_for(personas["reporter"], "walrus") == [ticket.key]
+    assert keys_for(personas["reporter"], "kraken") == []

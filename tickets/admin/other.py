@@ -4,14 +4,53 @@ New ones are written on the ticket page, which sends the notifications and
 stores files under safe names, so these lists offer no "Add" button.
 """
 
+from collections.abc import Iterable
+
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from tickets.models import Attachment, Comment
+from tickets.models import Attachment, Comment, Ticket
+from tickets.search import ticket_search_document_update
+
+
+def search_documents_refresh(ticket_ids: Iterable[int | None]) -> None:
+    """Rebuild the search documents of the given tickets from the database."""
+    for ticket in Ticket.objects.filter(pk__in=[pk for pk in ticket_ids if pk]):
+        ticket_search_document_update(ticket=ticket)
+
+
+class SearchDocumentRefreshMixin:
+    """An admin mixin that rebuilds the search documents an edit or delete touches.
+
+    The fields named in search_document_fields feed the ticket's search
+    document. Customers search the public comments and file names of a
+    request, so a changed body, a comment made internal, a renamed file or
+    one moved to another ticket must reach the search at once.
+    """
+
+    search_document_fields: tuple[str, ...] = ()
+
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
+        former_ticket_id = form.initial.get("ticket")
+        super().save_model(request, obj, form, change)
+        if set(form.changed_data) & {"ticket", *self.search_document_fields}:
+            search_documents_refresh({obj.ticket_id, former_ticket_id})
+
+    def delete_model(self, request: HttpRequest, obj) -> None:
+        ticket_id = obj.ticket_id
+        super().delete_model(request, obj)
+        search_documents_refresh({ticket_id})
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        ticket_ids = set(queryset.values_list("ticket_id", flat=True))
+        super().delete_queryset(request, queryset)
+        search_documents_refresh(ticket_ids)
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(SearchDocumentRefreshMixin, admin.ModelAdmin):
+    search_document_fields = ("body", "is_internal")
     list_display = ["ticket", "author", "is_internal", "created_at"]
     list_filter = ["is_internal"]
     list_select_related = ["ticket__project", "author"]
@@ -24,7 +63,8 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(SearchDocumentRefreshMixin, admin.ModelAdmin):
+    search_document_fields = ("original_name", "comment")
     list_display = [
         "original_name",
         "ticket",

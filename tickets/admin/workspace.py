@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from tickets.admin.forms import ReplyForm, TransitionForm, agent_status_choices
 from tickets.admin.timeline import ticket_timeline
 from tickets.models import Ticket
+from tickets.search import ticket_search_document_update
 from tickets.services import comment_create, ticket_assign, ticket_transition
 from tickets.workflow import Actor, TransitionError
 
@@ -113,6 +114,8 @@ class TicketWorkspaceMixin:
         many_to_many = {field.name for field in obj._meta.many_to_many}
         columns = [name for name in form.changed_data if name not in many_to_many]
         obj.save(update_fields=[*columns, "updated_at"])
+        if {"summary", "description"} & set(columns):
+            ticket_search_document_update(ticket=obj)
 
     def change_view(
         self, request: HttpRequest, object_id, form_url="", extra_context=None
