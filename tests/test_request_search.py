@@ -243,3 +243,14 @@ def test_attachment_renamed_in_admin_is_searched(personas, admin_client, make_ti
     assert response.status_code == 302, response.context["errors"]
     assert keys_for(personas["reporter"], "walrus") == [ticket.key]
     assert keys_for(personas["reporter"], "kraken") == []
+
+
+def test_words_at_paragraph_borders_stay_apart(personas, make_ticket):
+    ticket = make_ticket(
+        summary="Import stops",
+        description="<p>Reinstall the driver</p><p>reboot</p><ul><li>alpha</li>"
+        "<li>gamma</li></ul>",
+    )
+
+    for word in ("driver", "reboot", "alpha", "gamma"):
+        assert keys_for(personas["reporter"], word) == [ticket.key], word

@@ -10,7 +10,6 @@ search is a case-insensitive substring match of every word in that text.
 A request key such as "NET-17", or just "17", also finds that request.
 """
 
-import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,10 +23,11 @@ from django.contrib.postgres.search import (
 from django.db import connection
 from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.db.models.expressions import CombinedExpression
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from tickets.models import Attachment, Comment, Ticket
+from tickets.richtext import html_to_text
 
 # Maximum length of an indexed search document, in characters. PostgreSQL rejects a
 # tsvector over 1 MB; the first 100,000 characters of a request (dozens of
@@ -56,9 +56,14 @@ def uses_full_text_search() -> bool:
 
 
 def plain_text(value: str) -> str:
-    """Return rich text or plain text as plain text without control characters."""
+    """Return rich text or plain text as plain text without control characters.
+
+    Paragraphs, list items and line breaks become line breaks, so the words
+    on either side of a tag stay two words ("reboot</p><p>then" must not
+    become "rebootthen", which full-text search would not find).
+    """
     if "<" in value or "&" in value:
-        value = html.unescape(strip_tags(value))
+        value = html_to_text(value)
     return _CONTROL_CHARS.sub(" ", value)
 
 
