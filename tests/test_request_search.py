@@ -1,12 +1,16 @@
 """Search of the requests overview: parsing on every database, and the
 full-text features (stemming, prefixes, ranking, snippets) on PostgreSQL."""
 
+import io
 import re
 from urllib.parse import urlencode
 
 import pytest
+from django.contrib.postgres.search import SearchVector
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection
+from django.db.models import Value
 from django.test import Client
 from django.urls import reverse
 
@@ -254,3 +258,19 @@ def test_words_at_paragraph_borders_stay_apart(personas, make_ticket):
 
     for word in ("driver", "reboot", "alpha", "gamma"):
         assert keys_for(personas["reporter"], word) == [ticket.key], word
+
+
+def test_rebuild_command_replaces_stale_documents(personas, make_ticket):
+    ticket = make_ticket(summary="Import stops", description="<p>walrus</p>")
+    Ticket.objects.filter(pk=ticket.pk).update(search_text="stale")
+    if connection.vendor == "postgresql":
+        Ticket.objects.filter(pk=ticket.pk).update(
+            search_vector=SearchVector(Value("stale"))
+        )
+    assert keys_for(personas["reporter"], "walrus") == []
+
+    out = io.StringIO()
+    call_command("rebuild_search_index", stdout=out)
+
+    assert keys_for(personas["reporter"], "walrus") == [ticket.key]
+    assert "Search documents rebuilt: 1." in out.getvalue()
