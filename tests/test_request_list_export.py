@@ -252,11 +252,29 @@ def test_saved_filter_needs_login(personas, reporter):
     assert SavedFilter.objects.count() == 1
 
 
+def test_saving_a_list_with_invalid_filters_is_rejected(personas, outsider, alpha):
+    response = personas["outsider"].post(
+        reverse("tickets:saved-filter-add"),
+        {"name": "Peek", "query_string": f"scope=organization&organization={alpha.pk}"},
+        follow=True,
+    )
+
+    assert not SavedFilter.objects.filter(user=outsider).exists()
+    messages = [str(message) for message in response.context["messages"]]
+    assert messages == [
+        "This list has invalid filters. Correct the marked filters, then save it."
+    ]
+
+
 def test_outsider_saved_filter_for_foreign_organization_shows_nothing(
     personas, outsider, shared_ticket, alpha
 ):
-    save(personas["outsider"], "Peek", f"scope=organization&organization={alpha.pk}")
-    saved = SavedFilter.objects.get(user=outsider)
+    # Saved while the outsider was still a member of Alpha, say.
+    saved = SavedFilter.objects.create(
+        user=outsider,
+        name="Peek",
+        query_string=f"scope=organization&organization={alpha.pk}",
+    )
 
     response = personas["outsider"].get(f"{LIST_URL}?{saved.query_string}")
     csv_response = personas["outsider"].get(f"{EXPORT_URL}?{saved.query_string}")

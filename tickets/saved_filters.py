@@ -15,10 +15,18 @@ from tickets.tables import columns_clean
 def saved_filter_query_clean(*, user: User, query_string: str) -> str:
     """Return the canonical form of a list's query string, without its page.
 
-    Unknown parameters are dropped. Filter values are kept as given: the
-    access rule and the allowed choices are checked when the filter runs.
+    Unknown parameters are dropped, and a list with invalid filters (such as
+    another organization's id) raises ValidationError. The access rule and
+    the allowed choices are checked again each time the filter runs, because
+    memberships change.
     """
     state = list_state(user=user, query=QueryDict(query_string))
+    if not state.is_valid:
+        raise ValidationError(
+            _(
+                "This list has invalid filters. Correct the marked filters, then save it."
+            )
+        )
     return state.query_string(page=None)
 
 
