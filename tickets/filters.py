@@ -98,7 +98,7 @@ class ValuesChoiceMixin:
 # nobody's key, and SQLite raises OverflowError on it instead of finding
 # nothing. Python's int() also reads "1_000" and non-ASCII digits such as
 # "²" (as a digit, then fails), so only plain ASCII integers are converted.
-LARGEST_KEY = 2**63 - 1
+MAX_KEY = 2**63 - 1
 _INTEGER = re.compile(r"[+-]?[0-9_]+", re.ASCII)
 
 
@@ -108,9 +108,7 @@ def out_of_range(value) -> bool:
     if not _INTEGER.fullmatch(text):
         return False
     digits = text.lstrip("+-").replace("_", "").lstrip("0")
-    return len(digits) > len(str(LARGEST_KEY)) or (
-        bool(digits) and int(digits) > LARGEST_KEY
-    )
+    return len(digits) > len(str(MAX_KEY)) or (bool(digits) and int(digits) > MAX_KEY)
 
 
 class ValuesModelMultipleChoiceField(ValuesChoiceMixin, forms.ModelMultipleChoiceField):
@@ -279,8 +277,8 @@ class RequestFilter(django_filters.FilterSet):
         return queryset.filter(status__in=StatusGroup.STATUSES[value])
 
     def filter_components(self, queryset: QuerySet[Ticket], name: str, value):
-        # `value` is a queryset of the chosen components, used as a subquery;
-        # with none chosen it is an empty queryset, told apart without a query.
+        # `value` is a queryset of the chosen components, used as a subquery.
+        # With none chosen it is an empty queryset, detected without a query.
         if value is None or value.query.is_empty():
             return queryset
         with_component = Ticket.components.through.objects.filter(

@@ -81,7 +81,7 @@ def ticket_get_visible(*, user: User, key: str) -> Ticket:
                 "assignee",
             )
             .prefetch_related("components", "participants")
-            # The search columns hold up to 100,000 characters each and no
+            # The search columns contain up to 100,000 characters each, and no
             # page shows them.
             .defer("search_text", "search_vector")
             .get(project__key=project_key, number=number)

@@ -90,7 +90,8 @@
   };
 
   // Called when an upload ends. A held form is sent once nothing is pending,
-  // unless an upload failed meanwhile: then the customer sees why and decides.
+  // unless an upload failed meanwhile. Then the error stays on screen and the
+  // customer sends the form again.
   Uploader.prototype.settle = function (failed) {
     if (!this.held) return;
     if (failed) {
@@ -150,8 +151,8 @@
       var button = event.target.closest("[data-upload-remove]");
       if (button) self.remove(button.closest("[data-upload-item]"), button.dataset.stagedId);
     });
-    // Sending while files are still uploading: hold the form and send it
-    // when the last upload is done, so nobody has to click twice.
+    // A submit while files are still uploading holds the form and sends it
+    // when the last upload is done, so the customer clicks only once.
     this.form.addEventListener("submit", function (event) {
       if (self.pending > 0) {
         event.preventDefault();
