@@ -138,6 +138,8 @@ def test_scope_organization_rejects_bad_ids(personas, shared_ticket, organizatio
         "9" * 5000,
         "\u00b2",
         "\u0661\u0662",
+        "\u0669" * 20,
+        "\uff19" * 20,
     ],
 )
 def test_filter_rejects_numbers_beyond_any_key(personas, ticket, name, value):

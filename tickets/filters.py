@@ -5,7 +5,7 @@ crafted id of another organization's project, component, version, reporter
 or organization makes the form invalid instead of reaching the query.
 """
 
-import re
+import unicodedata
 
 import django_filters
 from django import forms
@@ -96,19 +96,21 @@ class ValuesChoiceMixin:
 
 # Primary keys are 64-bit integers. A longer number in the query string is
 # nobody's key, and SQLite raises OverflowError on it instead of finding
-# nothing. Python's int() also reads "1_000" and non-ASCII digits such as
-# "²" (as a digit, then fails), so only plain ASCII integers are converted.
+# nothing. Python's int() reads any script's decimal digits ("٩", "９") and
+# underscores between digits, so those count as numbers here too.
 MAX_KEY = 2**63 - 1
-_INTEGER = re.compile(r"[+-]?[0-9_]+", re.ASCII)
 
 
 def out_of_range(value) -> bool:
-    """Return whether a value reads as an integer beyond the 64-bit key range."""
-    text = str(value).strip()
-    if not _INTEGER.fullmatch(text):
+    """Return whether int() would read the value as a number beyond 64 bits."""
+    digits = str(value).strip().lstrip("+-").replace("_", "")
+    if not digits or not digits.isdecimal():
         return False
-    digits = text.lstrip("+-").replace("_", "").lstrip("0")
-    return len(digits) > len(str(MAX_KEY)) or (bool(digits) and int(digits) > MAX_KEY)
+    significant = "".join(str(unicodedata.decimal(char)) for char in digits)
+    significant = significant.lstrip("0")
+    return len(significant) > len(str(MAX_KEY)) or (
+        bool(significant) and int(significant) > MAX_KEY
+    )
 
 
 class ValuesModelMultipleChoiceField(ValuesChoiceMixin, forms.ModelMultipleChoiceField):
