@@ -274,3 +274,20 @@ def test_rebuild_command_replaces_stale_documents(personas, make_ticket):
 
     assert keys_for(personas["reporter"], "walrus") == [ticket.key]
     assert "Search documents rebuilt: 1." in out.getvalue()
+
+
+def test_comment_and_file_stay_on_their_ticket(admin_client, answered, make_ticket):
+    other = make_ticket(summary="Another request")
+    upload = SimpleUploadedFile("trace-kraken.txt", b"stack trace")
+    ticket = make_ticket(summary="Crash on start", files=[upload])
+    attachment = ticket.attachments.get()
+
+    comment_page = admin_client.get(admin_url(answered)).content.decode()
+    file_page = admin_client.get(admin_url(attachment)).content.decode()
+    admin_client.post(admin_url(answered), comment_data(answered, ticket=other.pk))
+
+    assert 'name="ticket"' not in comment_page
+    assert 'name="ticket"' not in file_page
+    assert 'name="comment"' not in file_page
+    answered.refresh_from_db()
+    assert answered.ticket_id != other.pk

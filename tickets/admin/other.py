@@ -25,17 +25,26 @@ class SearchDocumentRefreshMixin:
 
     The fields named in search_document_fields feed the ticket's search
     document. Customers search the public comments and file names of a
-    request, so a changed body, a comment made internal, a renamed file or
-    one moved to another ticket must reach the search at once.
+    request, so a changed body, a comment made internal or a renamed file
+    must reach the search at once.
     """
 
     search_document_fields: tuple[str, ...] = ()
+    # Fixed once written: moving a comment or file to another ticket could
+    # show it to another organization, and a file's ticket must stay its
+    # comment's ticket.
+    fixed_after_creation: tuple[str, ...] = ("ticket",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields += [name for name in self.fixed_after_creation if name not in fields]
+        return fields
 
     def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
-        former_ticket_id = form.initial.get("ticket")
         super().save_model(request, obj, form, change)
-        if set(form.changed_data) & {"ticket", *self.search_document_fields}:
-            search_documents_refresh({obj.ticket_id, former_ticket_id})
+        if set(form.changed_data) & set(self.search_document_fields):
+            search_documents_refresh({obj.ticket_id})
 
     def delete_model(self, request: HttpRequest, obj) -> None:
         ticket_id = obj.ticket_id
@@ -64,7 +73,8 @@ class CommentAdmin(SearchDocumentRefreshMixin, admin.ModelAdmin):
 
 @admin.register(Attachment)
 class AttachmentAdmin(SearchDocumentRefreshMixin, admin.ModelAdmin):
-    search_document_fields = ("original_name", "comment")
+    search_document_fields = ("original_name",)
+    fixed_after_creation = ("ticket", "comment")
     list_display = [
         "original_name",
         "ticket",
