@@ -99,6 +99,20 @@ def test_mentions_offered_to_inside_participant(personas, ticket, colleague, alp
     assert names(response) == ["Dora Developer"]
 
 
+def test_mentions_limited_to_shared_organizations(
+    personas, ticket, reporter, colleague, outsider, beta
+):
+    # The reporter belongs to Alpha and Beta; the colleague only to Alpha.
+    Membership.objects.create(user=reporter, organization=beta)
+    ticket.participants.add(colleague)
+
+    colleague_view = names(personas["colleague"].get(mentions_url(ticket)))
+    reporter_view = names(personas["reporter"].get(mentions_url(ticket)))
+
+    assert "Olga Outsider" not in colleague_view
+    assert reporter_view == ["Carl Colleague", "Olga Outsider"]
+
+
 def test_mention_is_stored_in_stable_form(personas, request_type, colleague):
     html = f'<p>Ask <span data-mention="{colleague.pk}">@Carl Colleague</span></p>'
 

@@ -213,26 +213,22 @@ def mention_candidates(
 ) -> QuerySet[User]:
     """Return the users that may be mentioned, matching the query by name or e-mail.
 
-    The same people tickets.mentions accepts: active customers in the
-    reporter's organizations other than the reporter. On an existing ticket
-    the reporter is the ticket's, on a new request the user writing it. The
-    writer is left out. A customer outside the reporter's organizations (a
-    participant an agent added) gets no suggestions: the list would show
-    them the names and addresses of another organization's members.
+    The people come from those tickets.mentions accepts: active customers in
+    the reporter's organizations other than the reporter. On an existing
+    ticket the reporter is the ticket's, on a new request the user writing
+    it. The writer is left out. A customer other than the reporter gets only the
+    members of the organizations they share with the reporter, so the list
+    shows nobody of an organization the writer does not belong to (a
+    participant an agent added from elsewhere gets none).
     """
     reporter_id = ticket.reporter_id if ticket is not None else user.pk
     organizations = Membership.objects.filter(user_id=reporter_id).values(
         "organization_id"
     )
-    is_outside = (
-        not user.is_staff
-        and user.pk != reporter_id
-        and not Membership.objects.filter(
+    if not user.is_staff and user.pk != reporter_id:
+        organizations = Membership.objects.filter(
             user_id=user.pk, organization_id__in=organizations
-        ).exists()
-    )
-    if is_outside:
-        return User.objects.none()
+        ).values("organization_id")
     members = Membership.objects.filter(organization_id__in=organizations).values(
         "user_id"
     )
