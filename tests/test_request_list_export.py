@@ -266,6 +266,21 @@ def test_saving_a_list_with_invalid_filters_is_rejected(personas, outsider, alph
     ]
 
 
+@pytest.mark.parametrize("query_string", ["q=a\x00b", "q=" + "x" * 16_001])
+def test_saving_a_malformed_list_names_the_address(personas, reporter, query_string):
+    response = personas["reporter"].post(
+        reverse("tickets:saved-filter-add"),
+        {"name": "Odd", "query_string": query_string},
+        follow=True,
+    )
+
+    assert not SavedFilter.objects.filter(user=reporter).exists()
+    messages = [str(message) for message in response.context["messages"]]
+    assert messages == [
+        "This list could not be saved: its address is invalid or too long."
+    ]
+
+
 def test_outsider_saved_filter_for_foreign_organization_shows_nothing(
     personas, outsider, shared_ticket, alpha
 ):

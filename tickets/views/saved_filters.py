@@ -21,17 +21,21 @@ from tickets.saved_filters import (
 )
 from tickets.tables import ALL_COLUMNS
 
+# Django rejects redirects to URLs longer than 16,384 characters, and both
+# forms redirect back to the list with this query string.
+MAX_QUERY_STRING = 16_000
+
 
 class SavedFilterForm(forms.Form):
     name = VisibleTextField(label=gettext_lazy("Name"), max_length=100)
-    query_string = forms.CharField(required=False, max_length=20_000)
+    query_string = forms.CharField(required=False, max_length=MAX_QUERY_STRING)
 
 
 class ColumnsForm(forms.Form):
     columns = forms.MultipleChoiceField(
         choices=[(name, name) for name in ALL_COLUMNS], required=False
     )
-    query_string = forms.CharField(required=False, max_length=20_000)
+    query_string = forms.CharField(required=False, max_length=MAX_QUERY_STRING)
 
 
 def _list_redirect(query_string: str) -> HttpResponseRedirect:
@@ -40,6 +44,8 @@ def _list_redirect(query_string: str) -> HttpResponseRedirect:
 
 
 def _invalid_form_message(form: SavedFilterForm) -> str:
+    if form.has_error("query_string"):
+        return _("This list could not be saved: its address is invalid or too long.")
     if form.has_error("name", "invisible"):
         return _("Give the filter a name with visible characters.")
     return _("Give the filter a name of up to 100 characters.")
