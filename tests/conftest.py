@@ -166,3 +166,19 @@ def pytest_collection_modifyitems(config, items) -> None:
     group) that later tests rely on.
     """
     items.sort(key=lambda item: "live_server" in getattr(item, "fixturenames", ()))
+
+
+def admin_change_data(client: Client, url: str, **overrides) -> dict:
+    """Return the data an admin change form at url would send, with overrides."""
+    form = client.get(url).context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if value is None:
+            continue
+        if isinstance(value, list):
+            data[name] = [getattr(item, "pk", item) for item in value]
+        else:
+            data[name] = getattr(value, "pk", value)
+    data.update(overrides)
+    return data

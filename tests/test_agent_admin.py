@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.conftest import login
+from tests.conftest import admin_change_data, login
 from tickets.models import Attachment, Comment, Status, StatusChange
 from tickets.services import comment_create, ticket_transition
 from tickets.workflow import Actor
@@ -298,20 +298,8 @@ def test_get_on_reply_url_is_not_allowed(agent_client, ticket):
 
 
 def admin_form(client, ticket, **overrides) -> dict:
-    """Return the admin change form's current data, with overrides applied."""
-    response = client.get(change_url(ticket))
-    form = response.context["adminform"].form
-    data = {}
-    for name, field in form.fields.items():
-        value = form.initial.get(name, field.initial)
-        if value is None:
-            continue
-        if isinstance(value, list):
-            data[name] = [getattr(item, "pk", item) for item in value]
-        else:
-            data[name] = getattr(value, "pk", value)
-    data.update(overrides)
-    return data
+    """Return the ticket change form's current data, with overrides applied."""
+    return admin_change_data(client, change_url(ticket), **overrides)
 
 
 def test_fields_form_edits_work_fields(agent_client, ticket, agent, project, alpha):

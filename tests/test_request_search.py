@@ -14,6 +14,7 @@ from django.db.models import Value
 from django.test import Client
 from django.urls import reverse
 
+from tests.conftest import admin_change_data
 from tickets.models import Comment, Ticket
 from tickets.search import (
     search_terms_parse,
@@ -158,16 +159,9 @@ def admin_url(obj, action: str = "change") -> str:
 
 
 def test_summary_edited_in_admin_is_searched(personas, admin_client, ticket):
-    response = admin_client.get(admin_url(ticket))
-    form = response.context["adminform"].form
-    data = {}
-    for name, field in form.fields.items():
-        value = form.initial.get(name, field.initial)
-        if isinstance(value, list):
-            data[name] = [getattr(item, "pk", item) for item in value]
-        elif value is not None:
-            data[name] = getattr(value, "pk", value)
-    data["summary"] = "Zeppelin dashboard freezes"
+    data = admin_change_data(
+        admin_client, admin_url(ticket), summary="Zeppelin dashboard freezes"
+    )
 
     response = admin_client.post(admin_url(ticket), data)
 

@@ -58,7 +58,7 @@ def choice_label(choices: type[Choices], value) -> str:
     Model.get_FOO_display() translates every label of the field on each
     call, which made up most of the time of rendering a page of rows.
     """
-    return _choice_labels(choices, get_language()).get(value, str(value))
+    return choice_labels(choices).get(value, str(value))
 
 
 def _local(value) -> str:

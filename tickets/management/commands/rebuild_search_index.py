@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 from tickets.models import Ticket
 from tickets.search import ticket_search_document_update
 
-BATCH_SIZE = 500
+PROGRESS_EVERY = 500
 
 
 class Command(BaseCommand):
@@ -15,10 +15,12 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
-        ids = list(Ticket.objects.order_by("pk").values_list("pk", flat=True))
-        for start in range(0, len(ids), BATCH_SIZE):
-            batch = Ticket.objects.filter(pk__in=ids[start : start + BATCH_SIZE])
-            for ticket in batch.only("pk", "summary", "description"):
-                ticket_search_document_update(ticket=ticket)
-            self.stdout.write(f"{min(start + BATCH_SIZE, len(ids))} of {len(ids)}")
-        self.stdout.write(f"Search documents rebuilt: {len(ids)}.")
+        tickets = Ticket.objects.only("pk", "summary", "description").order_by("pk")
+        total = tickets.count()
+        done = 0
+        for ticket in tickets.iterator(chunk_size=PROGRESS_EVERY):
+            ticket_search_document_update(ticket=ticket)
+            done += 1
+            if done % PROGRESS_EVERY == 0:
+                self.stdout.write(f"{done} of {total}")
+        self.stdout.write(f"Search documents rebuilt: {done}.")
