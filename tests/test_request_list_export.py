@@ -89,7 +89,7 @@ def test_export_uses_chosen_columns(personas, ticket):
     assert rows[1] == [ticket.key, "Clara Customer", ""]
 
 
-def test_export_rows_keep_the_users_language_and_time_zone(personas, reporter, ticket):
+def test_export_rows_keep_user_settings(personas, reporter, ticket):
     reporter.language = "de"
     reporter.time_zone = "Asia/Tokyo"
     reporter.save(update_fields=["language", "time_zone"])
@@ -284,7 +284,7 @@ def test_saving_a_malformed_list_names_the_address(personas, reporter, query_str
 def test_outsider_saved_filter_for_foreign_organization_shows_nothing(
     personas, outsider, shared_ticket, alpha
 ):
-    # Saved while the outsider was still a member of Alpha, say.
+    # A filter saved while the outsider was still a member of Alpha.
     saved = SavedFilter.objects.create(
         user=outsider,
         name="Peek",

@@ -218,8 +218,8 @@ def mention_candidates(
     ticket the reporter is the ticket's, on a new request the user writing
     it. The writer is left out. A customer other than the reporter gets only the
     members of the organizations they share with the reporter, so the list
-    shows nobody of an organization the writer does not belong to (a
-    participant an agent added from elsewhere gets none).
+    contains no member of an organization the writer does not belong to. A
+    participant whom an agent added from another organization gets none.
     """
     reporter_id = ticket.reporter_id if ticket is not None else user.pk
     organizations = Membership.objects.filter(user_id=reporter_id).values(

@@ -296,9 +296,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 ESCALATION_PERIOD_HOURS = env_int("ESCALATION_PERIOD_HOURS", 24, minimum=0)
 # A customer may reopen a resolved request for this many days after resolution.
 REOPEN_DAYS = env_int("REOPEN_DAYS", 14, minimum=0)
-# The requests overview counts matching requests up to this number and says
-# "more than" beyond it; a count of every match costs a visit to every page of
-# the table on large data. Pages reach this far; the CSV export has them all.
+# The requests overview counts matching requests up to this number and shows
+# "more than" beyond it, because an exact count visits every page of the table
+# on large data. The pages reach this far, and the CSV export has every match.
 REQUEST_LIST_COUNT_LIMIT = env_int("REQUEST_LIST_COUNT_LIMIT", 1000, minimum=100)
 # Delivery of the e-mail outbox: tries per e-mail, the wait before the second
 # try (doubled for each further try), and the periodic sweep that sends what

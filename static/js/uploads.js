@@ -89,22 +89,22 @@
     this.errors.textContent = "";
   };
 
-  // Called when an upload ends. A held form is sent once nothing is pending,
+  // Called when an upload ends. A waiting form is sent once nothing is pending,
   // unless an upload failed meanwhile. Then the error stays on screen and the
   // customer sends the form again.
   Uploader.prototype.settle = function (failed) {
-    if (!this.held) return;
+    if (!this.submitWaiting) return;
     if (failed) {
-      this.held = false;
+      this.submitWaiting = false;
       var status = this.errors.querySelector("[data-upload-status]");
       if (status) status.remove();
       return;
     }
     if (this.pending > 0) return;
-    this.held = false;
+    this.submitWaiting = false;
     this.clearErrors();
-    var submitter = this.heldSubmitter;
-    this.heldSubmitter = null;
+    var submitter = this.waitingSubmitter;
+    this.waitingSubmitter = null;
     if (this.form.requestSubmit) {
       this.form.requestSubmit(submitter && submitter.form === this.form ? submitter : undefined);
     } else {
@@ -151,13 +151,13 @@
       var button = event.target.closest("[data-upload-remove]");
       if (button) self.remove(button.closest("[data-upload-item]"), button.dataset.stagedId);
     });
-    // A submit while files are still uploading holds the form and sends it
+    // A submit while files are still uploading waits, and the form is sent
     // when the last upload is done, so the customer clicks only once.
     this.form.addEventListener("submit", function (event) {
       if (self.pending > 0) {
         event.preventDefault();
-        self.heldSubmitter = event.submitter || null;
-        self.held = true;
+        self.waitingSubmitter = event.submitter || null;
+        self.submitWaiting = true;
         self.clearErrors();
         self.showStatus(self.message("msgWait", {}));
       }

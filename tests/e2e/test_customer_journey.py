@@ -80,8 +80,11 @@ def test_sending_during_upload_waits_for_the_files(new_page, world, tmp_path):
     log_in(page, world.reporter.email)
     report = tmp_path / "report.txt"
     report.write_text("Stage held back by the test.\n")
-    held = []
-    page.route("**" + reverse("tickets:upload-stage"), lambda route: held.append(route))
+    stalled_uploads = []
+    page.route(
+        "**" + reverse("tickets:upload-stage"),
+        lambda route: stalled_uploads.append(route),
+    )
 
     open_request_form(page, world)
     page.fill("input[name=summary]", "Sent while the upload was running")
@@ -96,8 +99,8 @@ def test_sending_during_upload_waits_for_the_files(new_page, world, tmp_path):
     assert not Ticket.objects.filter(
         summary="Sent while the upload was running"
     ).exists()
-    assert len(held) == 1
-    held[0].continue_()
+    assert len(stalled_uploads) == 1
+    stalled_uploads[0].continue_()
     page.wait_for_url(REQUEST_PAGE)
 
     ticket = Ticket.objects.get(summary="Sent while the upload was running")
