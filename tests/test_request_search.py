@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import Value
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.conftest import admin_change_data
@@ -34,7 +35,7 @@ postgres_only = pytest.mark.skipif(
 def keys_for(client, text: str) -> list[str]:
     url = reverse("tickets:list") + "?" + urlencode({"scope": "all", "q": text})
     content = client.get(url).content.decode()
-    return re.findall(r'<td class="col-key"><a [^>]*>([A-Z0-9]+-\d+)</a>', content)
+    return re.findall(r'<td class="col-key"[^>]*><a [^>]*>([A-Z0-9]+-\d+)</a>', content)
 
 
 def test_terms_keep_only_word_characters():
@@ -141,6 +142,52 @@ def test_snippet_highlights_german_stem(personas, make_ticket):
     content = personas["reporter"].get(url).content.decode()
 
     assert "<mark>Drucker</mark>" in content
+
+
+def test_search_pages_cover_every_match_once(personas, make_ticket, settings):
+    settings.REQUEST_LIST_COUNT_LIMIT = 20
+    for number in range(23):
+        make_ticket(summary=f"Gearbox {number}", description="gearbox " * number)
+    client = personas["reporter"]
+
+    def page(number: int) -> str:
+        url = (
+            reverse("tickets:list")
+            + "?"
+            + urlencode({"q": "gearbox", "per_page": 10, "page": number})
+        )
+        return client.get(url).content.decode()
+
+    pages = [page(1), page(2), page(3)]
+    keys = [
+        re.findall(r'class="col-key"[^>]*><a [^>]*>([A-Z0-9]+-\d+)<', html)
+        for html in pages
+    ]
+
+    assert [len(found) for found in keys] == [10, 10, 10]
+    assert keys[2] == keys[1]  # beyond the counted rows: the last page again
+    assert len(set(keys[0] + keys[1])) == 20
+    assert "More than 20 requests" in pages[0]
+    assert "The pages show the first 20 requests" in pages[1]
+
+
+def test_search_finds_matches_once_per_page(personas, make_ticket):
+    for _ in range(3):
+        make_ticket(summary="Gearbox hangs")
+    url = reverse("tickets:list") + "?" + urlencode({"q": "gearbox"})
+
+    with CaptureQueriesContext(connection) as context:
+        response = personas["reporter"].get(url)
+
+    assert response.status_code == 200
+    matching = [
+        query["sql"]
+        for query in context.captured_queries
+        if "@@" in query["sql"] or " LIKE " in query["sql"]
+    ]
+    # One query finds, counts and orders the matches; the snippets are
+    # made for the rows of the page only.
+    assert len(matching) == 1, matching
 
 
 # Edits in the admin reach the search at once.

@@ -82,6 +82,22 @@ class ListState:
         order_by = sort_order_by(sort) if sort else search_order_by()
         return tickets.order_by(*order_by)
 
+    def rows(self, pks: list[int]) -> list[Ticket]:
+        """Return the tickets with these keys, in this order, with the columns' data.
+
+        The keys come from tickets(), which applied the access rule and the
+        filters; a ticket deleted since then is left out.
+        """
+        if not pks:
+            return []
+        tickets = tickets_for_columns(
+            Ticket.objects.filter(pk__in=pks),
+            columns=self.columns,
+            user=self.filterset.user,
+        )
+        by_pk = {ticket.pk: ticket for ticket in tickets}
+        return [by_pk[pk] for pk in pks if pk in by_pk]
+
     def query_string(self, **changes: object) -> str:
         """Return the canonical query string of this state with some changes.
 

@@ -44,8 +44,13 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def found(self) -> int:
-        """Return the number of matching rows, counting up to limit + 1."""
-        return self.object_list.order_by()[: self.limit + 1].count()
+        """Return the number of matching rows, counting up to limit + 1.
+
+        Only the key is selected: the last comment and the other
+        annotations of the list cost time per row and do not change the
+        count.
+        """
+        return self.object_list.order_by().values("pk")[: self.limit + 1].count()
 
     @property
     def is_capped(self) -> bool:
@@ -64,10 +69,43 @@ class CappedPaginator(Paginator):
         return min(self.found, self.limit)
 
 
+class RankedPaginator(CappedPaginator):
+    """A capped paginator for search results ordered by relevance.
+
+    Ordering by rank scores every match, whichever page is shown, so one
+    query fetches the ordered keys of the first limit + 1 matches: their
+    number is the count, and a page loads its rows by key. Counting and
+    paging separately would run the full-text match twice.
+    """
+
+    def __init__(self, object_list, per_page: int, *, limit: int, load_rows) -> None:
+        super().__init__(object_list, per_page, limit=limit)
+        self.load_rows = load_rows
+
+    @cached_property
+    def ordered_pks(self) -> list[int]:
+        return list(self.object_list.values_list("pk", flat=True)[: self.limit + 1])
+
+    @cached_property
+    def found(self) -> int:
+        return len(self.ordered_pks)
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        rows = self.load_rows(self.ordered_pks[bottom:top])
+        return self._get_page(rows, number, self)
+
+
 def _page(state: ListState, number: str | None) -> Page:
-    paginator = CappedPaginator(
-        state.tickets(), state.per_page, limit=settings.REQUEST_LIST_COUNT_LIMIT
-    )
+    limit = settings.REQUEST_LIST_COUNT_LIMIT
+    if state.search_text and not state.sort:
+        paginator = RankedPaginator(
+            state.tickets(), state.per_page, limit=limit, load_rows=state.rows
+        )
+    else:
+        paginator = CappedPaginator(state.tickets(), state.per_page, limit=limit)
     return paginator.get_page(number)
 
 
