@@ -22,6 +22,7 @@ from tickets.models import (
     StatusChange,
     Ticket,
 )
+from tickets.selectors import is_participant
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def notifications_default(*, ticket: Ticket, user: User) -> bool:
     """
     if user.pk == ticket.reporter_id:
         return True
-    return ticket.participants.filter(pk=user.pk).exists()
+    return is_participant(ticket=ticket, user=user)
 
 
 def notifications_enabled(*, ticket: Ticket, user: User) -> bool:

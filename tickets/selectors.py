@@ -51,6 +51,17 @@ def ticket_list_visible(*, user: User) -> QuerySet[Ticket]:
     )
 
 
+def is_participant(*, ticket: Ticket, user: User) -> bool:
+    """Return whether the user is a named participant of the ticket.
+
+    Reads the participants prefetched by ticket_get_visible when present,
+    so the request page asks the database once, not per question.
+    """
+    if "participants" in getattr(ticket, "_prefetched_objects_cache", {}):
+        return any(person.pk == user.pk for person in ticket.participants.all())
+    return ticket.participants.filter(pk=user.pk).exists()
+
+
 def parse_ticket_key(key: str) -> tuple[str, int] | None:
     """Split "NET-17" into ("NET", 17); return None for anything else."""
     match = _KEY_PATTERN.match(key)
@@ -161,7 +172,7 @@ def customer_roles(*, ticket: Ticket, user: User) -> CustomerActions:
     if not user.is_authenticated or user.is_staff:
         return CustomerActions()
     is_reporter = user.pk == ticket.reporter_id
-    if not is_reporter and not ticket.participants.filter(pk=user.pk).exists():
+    if not is_reporter and not is_participant(ticket=ticket, user=user):
         return CustomerActions()
     return CustomerActions(
         cancel=is_reporter, escalate=True, reopen=True, share=is_reporter
