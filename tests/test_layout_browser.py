@@ -50,3 +50,34 @@ def test_long_summary_fits_phone_width(long_summary_ticket, live_server, phone_p
     assert page.locator("h1").inner_text().endswith("x" * 200)
     page_width = page.evaluate("document.documentElement.scrollWidth")
     assert page_width <= PHONE_WIDTH, f"page is {page_width} px wide"
+
+
+@pytest.fixture
+def gearbox_ticket(make_ticket, reporter):
+    return make_ticket(reporter=reporter, summary="Gearbox hangs after the update")
+
+
+def test_request_list_fits_phone_width(gearbox_ticket, live_server, phone_page):
+    page = phone_page
+    email = gearbox_ticket.reporter.email
+    log_in(page, live_server, "/accounts/login/", email, PASSWORD)
+
+    columns = "&".join(
+        f"columns={name}"
+        for name in ("summary", "status", "components", "reporter", "last_comment")
+    )
+    page.goto(f"{live_server.url}/requests/?{columns}")
+
+    wrapper = page.locator(".table-responsive")
+    # Each request is a block as wide as the card, not a line of a wider
+    # table that scrolls sideways.
+    assert wrapper.evaluate("box => box.scrollWidth <= box.clientWidth")
+    page_width = page.evaluate("document.documentElement.scrollWidth")
+    assert page_width <= PHONE_WIDTH, f"page is {page_width} px wide"
+    status_label = page.locator("td.col-status").evaluate(
+        "cell => getComputedStyle(cell, '::before').content"
+    )
+    assert status_label == '"Status: "'
+    # The sortable headers stay as a line of links; the others are hidden.
+    assert page.get_by_role("link", name="Summary").is_visible()
+    assert not page.locator("th.col-components").is_visible()

@@ -48,7 +48,8 @@ HOSTILE_SEARCHES = [
 def keys_in(response) -> list[str]:
     """Return the request keys of the table rows, in order."""
     return re.findall(
-        r'<td class="col-key"><a [^>]*>([A-Z0-9]+-\d+)</a>', response.content.decode()
+        r'<td class="col-key"[^>]*><a [^>]*>([A-Z0-9]+-\d+)</a>',
+        response.content.decode(),
     )
 
 

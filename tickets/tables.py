@@ -244,8 +244,11 @@ class RequestTable(tables.Table):
         self.snippets = snippets or {}
         self.header_links: list[dict] = []
 
-    def html_rows(self) -> list[list[tuple[str, SafeString]]]:
-        """Return (column name, cell HTML) per shown column for each row.
+    def html_rows(self) -> list[list[tuple[str, str, SafeString]]]:
+        """Return (column name, label, cell HTML) per shown column for each row.
+
+        The label heads the cell on narrow screens, where each row is shown
+        as a block of its cells instead of a line of the table.
 
         Calls the render_* methods directly: django-tables2's generic cell
         machinery resolves accessors and inspects signatures for every
@@ -256,14 +259,15 @@ class RequestTable(tables.Table):
         url_pattern = reverse("tickets:detail", kwargs={"key": "KEY-1"})
         for record in self.data:
             record.url = url_pattern.replace("KEY-1", record.key)
+        labels = [str(COLUMN_LABELS[name]) for name in names]
         renderers = [
             getattr(self, f"render_{name}", None) or _text_renderer(name)
             for name in names
         ]
         return [
             [
-                (name, conditional_escape(render(record=record)))
-                for name, render in zip(names, renderers, strict=True)
+                (name, label, conditional_escape(render(record=record)))
+                for name, label, render in zip(names, labels, renderers, strict=True)
             ]
             for record in self.data
         ]
