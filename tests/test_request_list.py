@@ -659,6 +659,53 @@ def test_query_count_does_not_grow_with_rows(
     assert many <= 13
 
 
+def test_filtered_sorted_list_finds_its_matches_once(personas, make_ticket):
+    for priority in (Priority.LOW, Priority.HIGH, Priority.CRITICAL):
+        make_ticket(priority=priority)
+    url = f"{LIST_URL}?{urlencode({'status_group': 'open', 'sort': '-priority'})}"
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        response = personas["reporter"].get(url)
+
+    assert len(keys_in(response)) == 3
+    filtering = [
+        query["sql"]
+        for query in context.captured_queries
+        if '"tickets_ticket"."status" IN' in query["sql"]
+    ]
+    # One query finds, counts and orders the matches; the page's rows are
+    # then read by key.
+    assert len(filtering) == 1, filtering
+
+
+def test_filtered_sorted_pages_cover_every_match_once(personas, make_ticket, settings):
+    settings.REQUEST_LIST_COUNT_LIMIT = 20
+    for number in range(23):
+        make_ticket(priority=[Priority.LOW, Priority.HIGH][number % 2])
+
+    pages = [
+        list_get(
+            personas["reporter"],
+            status_group="open",
+            sort="-priority",
+            per_page=10,
+            page=number,
+        )
+        for number in (1, 2, 3)
+    ]
+    keys = [keys_in(page) for page in pages]
+
+    assert [len(found) for found in keys] == [10, 10, 10]
+    assert keys[2] == keys[1]
+    assert len(set(keys[0] + keys[1])) == 20
+    assert "More than 20 requests" in pages[0].content.decode()
+    priorities = dict(Ticket.objects.values_list("number", "priority"))
+    shown = [priorities[int(key.split("-")[1])] for key in keys[0] + keys[1]]
+    assert shown == sorted(shown, reverse=True)
+
+
 def test_dates_filter_uses_user_dates(personas, make_ticket):
     ticket = make_ticket()
     yesterday = timezone.localdate() - timedelta(days=1)

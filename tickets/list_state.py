@@ -28,6 +28,8 @@ from tickets.tables import (
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
 DEFAULT_SORT = ("-updated",)
+# Sorts that an index of the ticket table delivers in order (tickets_upd_idx).
+INDEXED_SORTS = {("-updated",), ("updated",)}
 
 
 @dataclass

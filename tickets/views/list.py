@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 
 from tickets.export import csv_filename, csv_rows
 from tickets.filters import Scope
-from tickets.list_state import PAGE_SIZES, ListState, list_state
+from tickets.list_state import INDEXED_SORTS, PAGE_SIZES, ListState, list_state
 from tickets.search import search_snippets
 from tickets.tables import (
     COLUMN_LABELS,
@@ -69,13 +69,15 @@ class CappedPaginator(Paginator):
         return min(self.found, self.limit)
 
 
-class RankedPaginator(CappedPaginator):
-    """A capped paginator for search results ordered by relevance.
+class KeyedPaginator(CappedPaginator):
+    """A capped paginator that fetches the ordered keys of all counted rows.
 
-    Ordering by rank scores every match, whichever page is shown, so one
-    query fetches the ordered keys of the first limit + 1 matches: their
-    number is the count, and a page loads its rows by key. Counting and
-    paging separately would run the full-text match twice.
+    When a search or filters narrow the list and the order is by relevance
+    or by a column no index is sorted by, PostgreSQL finds and sorts every
+    match whichever page is shown. One query then fetches the ordered keys
+    of the first limit + 1 matches: their number is the count, and a page
+    loads its rows by key. Counting and paging separately would find the
+    matches twice.
     """
 
     def __init__(self, object_list, per_page: int, *, limit: int, load_rows) -> None:
@@ -100,11 +102,14 @@ class RankedPaginator(CappedPaginator):
 
 def _page(state: ListState, number: str | None) -> Page:
     limit = settings.REQUEST_LIST_COUNT_LIMIT
-    if state.search_text and not state.sort:
-        paginator = RankedPaginator(
+    narrowed = state.search_text or state.has_filters
+    if narrowed and state.effective_sort not in INDEXED_SORTS:
+        paginator = KeyedPaginator(
             state.tickets(), state.per_page, limit=limit, load_rows=state.rows
         )
     else:
+        # Without search or filters, counting stops after limit + 1 rows
+        # of any order, and an index or a top-N sort gives one page cheaply.
         paginator = CappedPaginator(state.tickets(), state.per_page, limit=limit)
     return paginator.get_page(number)
 
