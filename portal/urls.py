@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.views import home
 from portal import health
+from portal.views import favicon
 from tickets.views import help_page, unsubscribe
 
 admin.site.site_header = _("Customer Care Center")
@@ -26,6 +27,7 @@ urlpatterns = [
     # Health probes, for load balancers and container health checks.
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("favicon.ico", favicon, name="favicon"),
 ]
 
 handler500 = "portal.errors.server_error"

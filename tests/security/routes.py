@@ -117,6 +117,7 @@ RULES: dict[str, Rule] = {
     "set_language": Rule(PUBLIC, get=302, post=302, changes_state=True),
     "healthz": Rule(PUBLIC, get=200, post=NOT_ALLOWED),
     "readyz": Rule(PUBLIC, get=200, post=NOT_ALLOWED),
+    "favicon": Rule(PUBLIC, get=301, post=NOT_ALLOWED),
     # Sign-up is off unless SIGNUP_ENABLED is set.
     "accounts:signup": Rule(PUBLIC, get=404, post=404),
     "accounts:invitation": Rule(
