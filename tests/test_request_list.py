@@ -706,6 +706,30 @@ def test_filtered_sorted_pages_cover_every_match_once(personas, make_ticket, set
     assert shown == sorted(shown, reverse=True)
 
 
+@pytest.mark.parametrize(
+    "language, pattern",
+    [
+        ("en", r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"),
+        ("de", r"\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}"),
+    ],
+)
+def test_list_and_request_page_write_times_alike(
+    personas, reporter, make_ticket, language, pattern
+):
+    ticket = make_ticket()
+    reporter.language = language
+    reporter.save(update_fields=["language"])
+    client = personas["reporter"]
+
+    listed = list_get(client, columns=["created"]).content.decode()
+    page = client.get(ticket.get_absolute_url()).content.decode()
+
+    cell = r'<td class="col-created"[^>]*><time [^>]*>([^<]+)</time>'
+    in_list = re.search(cell, listed)[1]
+    assert re.fullmatch(pattern, in_list)
+    assert f">{in_list}</time>" in page
+
+
 def test_dates_filter_uses_user_dates(personas, make_ticket):
     ticket = make_ticket()
     yesterday = timezone.localdate() - timedelta(days=1)

@@ -14,7 +14,8 @@ import django_tables2 as tables
 from django.db.models import Choices, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Left
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
@@ -336,11 +337,12 @@ def _text_renderer(name: str) -> Callable[..., str]:
 
 
 def _time(value) -> SafeString:
+    """Return the time in the user's zone and language, as the request page does."""
     local = timezone.localtime(value)
     return format_html(
         '<time class="text-nowrap" datetime="{}">{}</time>',
         local.isoformat(),
-        local.strftime("%Y-%m-%d %H:%M"),
+        dateformat.format(local, get_format("SHORT_DATETIME_FORMAT")),
     )
 
 

@@ -1,0 +1,1 @@
+"""Date and number formats that replace Django's defaults for a language."""
