@@ -97,3 +97,23 @@ def test_portal_pages_run_under_policy(
         page.goto(f"{live_server.url}{path}")
 
     assert violations == []
+
+
+def test_editor_pages_log_no_warnings(live_server, reporter, ticket, browser_page):
+    page, _violations = browser_page
+    messages: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            messages.append(f"{message.type}: {message.text}")
+            if message.type in ("warning", "error")
+            else None
+        ),
+    )
+    log_in(page, live_server, "/accounts/login/", reporter.email, PASSWORD)
+
+    for path in (ticket.get_absolute_url(), ticket.request_type.get_absolute_url()):
+        page.goto(f"{live_server.url}{path}")
+        page.locator(".ProseMirror").first.wait_for(timeout=10_000)
+
+    assert messages == []
