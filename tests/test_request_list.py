@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 
 from accounts.models import Membership
 from helpcenter.models import Component, Project, RequestType, TicketType
+from tickets.list_state import ListState
 from tickets.models import Priority, RequestListPreference, Status, Ticket
 from tickets.services import comment_create, ticket_create
 from tickets.views.list import CappedPaginator
@@ -704,6 +705,27 @@ def test_filtered_sorted_pages_cover_every_match_once(personas, make_ticket, set
     priorities = dict(Ticket.objects.values_list("number", "priority"))
     shown = [priorities[int(key.split("-")[1])] for key in keys[0] + keys[1]]
     assert shown == sorted(shown, reverse=True)
+
+
+def test_rows_read_by_key_apply_access_rule(
+    personas, colleague, shared_ticket, monkeypatch
+):
+    # The keys and the rows of a searched list are two queries. Access lost
+    # between them must hide the request, as it would in a single query.
+    read_rows = ListState.rows
+
+    def leave_organization_then_read(state, pks):
+        Membership.objects.filter(user=colleague).delete()
+        return read_rows(state, pks)
+
+    monkeypatch.setattr(ListState, "rows", leave_organization_then_read)
+
+    response = list_get(
+        personas["colleague"], scope="all", q="reports", sort="priority"
+    )
+
+    assert response.status_code == 200
+    assert keys_in(response) == []
 
 
 @pytest.mark.parametrize(

@@ -87,13 +87,14 @@ class ListState:
     def rows(self, pks: list[int]) -> list[Ticket]:
         """Return the tickets with these keys, in this order, with the columns' data.
 
-        The keys come from tickets(), which applied the access rule and the
-        filters; a ticket deleted since then is left out.
+        The keys come from tickets(), an earlier query, so this query applies
+        the access rule again. A ticket deleted or no longer visible since
+        then is left out.
         """
         if not pks:
             return []
         tickets = tickets_for_columns(
-            Ticket.objects.filter(pk__in=pks),
+            self.filterset.queryset.filter(pk__in=pks),
             columns=self.columns,
             user=self.filterset.user,
         )
