@@ -112,12 +112,6 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
         "DATABASE_CONNECT_TIMEOUT", 5, minimum=1
     )
-    # Parameters travel apart from the SQL, so psycopg can prepare a query
-    # the connection runs often and PostgreSQL can skip planning it again.
-    # Turn it off behind a pooler that cannot keep prepared statements.
-    DATABASES["default"]["OPTIONS"]["server_side_binding"] = env_bool(
-        "DATABASE_SERVER_SIDE_BINDING", True
-    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
