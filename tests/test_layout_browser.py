@@ -81,3 +81,5 @@ def test_request_list_fits_phone_width(gearbox_ticket, live_server, phone_page):
     # The sortable headers stay as a line of links; the others are hidden.
     assert page.get_by_role("link", name="Summary").is_visible()
     assert not page.locator("th.col-components").is_visible()
+    # A request without components shows no empty "Components:" line.
+    assert not page.locator("td.col-components").is_visible()

@@ -752,6 +752,16 @@ def test_list_and_request_page_write_times_alike(
     assert f">{in_list}</time>" in page
 
 
+def test_sort_caption_only_above_rows(personas, make_ticket):
+    make_ticket(summary="Gearbox hangs")
+
+    with_rows = list_get(personas["reporter"]).content.decode()
+    without_rows = list_get(personas["reporter"], q="nowhere").content.decode()
+
+    assert "Sort by" in with_rows
+    assert "Sort by" not in without_rows
+
+
 def test_dates_filter_uses_user_dates(personas, make_ticket):
     ticket = make_ticket()
     yesterday = timezone.localdate() - timedelta(days=1)
