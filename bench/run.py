@@ -8,7 +8,7 @@ second under wrk. As an agent it measures the CSV export of all requests:
 time and peak memory growth of the gunicorn worker. The /healthz probe, a
 view that returns a constant, is the ceiling: every figure is also printed as
 a ratio to its median. The password change page, the simplest page a
-signed-in customer sees, is measured too, as a reference without a budget.
+signed-in customer can open, is measured too, as a reference without a budget.
 
 Exits with 1 when a figure is over budget, 2 when the set-up fails.
 Usage: python bench/run.py --help

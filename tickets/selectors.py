@@ -55,7 +55,7 @@ def is_participant(*, ticket: Ticket, user: User) -> bool:
     """Return whether the user is a named participant of the ticket.
 
     Reads the participants prefetched by ticket_get_visible when present,
-    so the request page asks the database once, not per question.
+    so the request page queries the database once, not for each check.
     """
     if "participants" in getattr(ticket, "_prefetched_objects_cache", {}):
         return any(person.pk == user.pk for person in ticket.participants.all())
