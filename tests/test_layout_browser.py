@@ -1,8 +1,10 @@
-"""Long text must not widen the page at phone width, checked in Chromium.
+"""Pages must fit phone and laptop screens, checked in Chromium.
 
 A summary without spaces (a file path, a URL, an error code) is a single word
 to the browser. Unless headings may break it anywhere, it widens the whole
-page and the phone shows a horizontal scroll bar.
+page and the phone shows a horizontal scroll bar. The requests table shows
+each request as a block on phones and its default columns without sideways
+scrolling at 1280 px.
 """
 
 import shutil
@@ -11,10 +13,12 @@ import pytest
 
 from tests.conftest import PASSWORD
 from tests.test_csp_browser import CHROMIUM, CHROMIUM_ARGS, log_in
+from tickets.models import Status, Ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE_WIDTH = 375
+LAPTOP_WIDTH = 1280
 
 LONG_WORD = "C:\\Program_Files\\NetworkPlanner\\" + "x" * 200
 
@@ -24,8 +28,7 @@ def long_summary_ticket(make_ticket, reporter):
     return make_ticket(reporter=reporter, summary=LONG_WORD)
 
 
-@pytest.fixture
-def phone_page():
+def _browser_page(width: int):
     playwright_api = pytest.importorskip("playwright.sync_api")
     if not shutil.which(CHROMIUM):
         pytest.skip(f"needs Chromium at {CHROMIUM}")
@@ -33,9 +36,18 @@ def phone_page():
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS
         )
-        page = browser.new_page(viewport={"width": PHONE_WIDTH, "height": 800})
-        yield page
+        yield browser.new_page(viewport={"width": width, "height": 800})
         browser.close()
+
+
+@pytest.fixture
+def phone_page():
+    yield from _browser_page(PHONE_WIDTH)
+
+
+@pytest.fixture
+def laptop_page():
+    yield from _browser_page(LAPTOP_WIDTH)
 
 
 # The database fixtures come before phone_page in the arguments, because
@@ -83,3 +95,25 @@ def test_request_list_fits_phone_width(gearbox_ticket, live_server, phone_page):
     assert not page.locator("th.col-components").is_visible()
     # A request without components shows no empty "Components:" line.
     assert not page.locator("td.col-components").is_visible()
+
+
+@pytest.fixture
+def wide_row_ticket(make_ticket, reporter):
+    ticket = make_ticket(
+        reporter=reporter,
+        summary="Load flow calculation times out after 60 minutes on large networks",
+    )
+    Ticket.objects.filter(pk=ticket.pk).update(status=Status.WAITING_FOR_CUSTOMER)
+    return ticket
+
+
+def test_default_columns_fit_laptop_width(wide_row_ticket, live_server, laptop_page):
+    page = laptop_page
+    email = wide_row_ticket.reporter.email
+    log_in(page, live_server, "/accounts/login/", email, PASSWORD)
+
+    page.goto(f"{live_server.url}/requests/")
+
+    wrapper = page.locator(".table-responsive")
+    assert page.locator("td.col-updated").is_visible()
+    assert wrapper.evaluate("box => box.scrollWidth <= box.clientWidth")

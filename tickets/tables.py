@@ -340,7 +340,7 @@ def _time(value) -> SafeString:
     """Return the time in the user's zone and language, as the request page does."""
     local = timezone.localtime(value)
     return format_html(
-        '<time class="text-nowrap" datetime="{}">{}</time>',
+        '<time datetime="{}">{}</time>',
         local.isoformat(),
         dateformat.format(local, get_format("SHORT_DATETIME_FORMAT")),
     )
