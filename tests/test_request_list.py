@@ -114,6 +114,18 @@ def test_scope_organization_rejects_foreign_organization(
     assert shared_ticket.summary not in response.content.decode()
 
 
+@pytest.mark.parametrize("organization", ["alpha", "999999"])
+def test_foreign_organization_error_names_the_way_out(personas, alpha, organization):
+    value = alpha.pk if organization == "alpha" else organization
+
+    content = list_get(
+        personas["outsider"], scope="organization", organization=value
+    ).content.decode()
+
+    assert "an organization you are not a member of" in content
+    assert "Select a valid choice" not in content
+
+
 @pytest.mark.parametrize(
     "organization",
     ["", "999999", "abc", "1 OR 1=1", "99999999999999999999999", "\u00b2", "9" * 5000],

@@ -252,6 +252,13 @@ class RequestFilter(django_filters.FilterSet):
         projects = projects_for(user)
         fields = self.form.fields
         fields["organization"].queryset = organizations_for(user)
+        # The organization is a hidden field set by the links under "Show", so
+        # Django's "Select a valid choice" would point at nothing visible. A
+        # missing organization and another organization read alike.
+        fields["organization"].error_messages["invalid_choice"] = _(
+            "This list is of an organization you are not a member of. "
+            "Choose one of your organizations under “Show”."
+        )
         fields["project"].queryset = projects
         fields["component"].queryset = Component.objects.filter(project__in=projects)
         fields["affected_version"].queryset = Version.objects.filter(
