@@ -190,6 +190,25 @@ def test_search_finds_matches_once_per_page(personas, make_ticket):
     assert len(matching) == 1, matching
 
 
+@postgres_only
+def test_snippet_marks_cut_text_with_ellipses(personas, make_ticket):
+    filler = " ".join(f"word{number}" for number in range(80))
+    make_ticket(summary="Middle", description=f"{filler} gearbox {filler}")
+    make_ticket(summary="Whole", description="The gearbox hangs.")
+
+    url = reverse("tickets:list") + "?" + urlencode({"q": "gearbox"})
+    content = personas["reporter"].get(url).content.decode()
+    snippets = re.findall(r'<div class="search-snippet[^"]*">(.*?)</div>', content)
+
+    assert len(snippets) == 2
+    cut = next(snippet for snippet in snippets if "word" in snippet)
+    whole = next(snippet for snippet in snippets if "word" not in snippet)
+    assert cut.startswith("… ")
+    assert cut.endswith(" …")
+    assert not whole.startswith("…")
+    assert not whole.endswith("…")
+
+
 # Edits in the admin reach the search at once.
 
 

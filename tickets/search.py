@@ -23,6 +23,7 @@ from django.contrib.postgres.search import (
 from django.db import connection
 from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import Left, Right
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -49,6 +50,9 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MARK_START = "\x02"
 _MARK_STOP = "\x03"
 SNIPPET_CHARS = 200
+# Characters of a document's start and end read to tell whether a snippet
+# reaches them.
+SNIPPET_EDGE_CHARS = 400
 
 
 def uses_full_text_search() -> bool:
@@ -269,13 +273,20 @@ def search_snippets(*, ticket_ids: list[int], text: str) -> dict[int, SafeString
                     "search_text", query, config=config, **options
                 )
                 for config in SEARCH_CONFIGS
-            }
-        ).values_list("pk", *(f"headline_{config}" for config in SEARCH_CONFIGS))
+            },
+            document_start=Left("search_text", SNIPPET_EDGE_CHARS),
+            document_end=Right("search_text", SNIPPET_EDGE_CHARS),
+        ).values_list(
+            "pk",
+            "document_start",
+            "document_end",
+            *(f"headline_{config}" for config in SEARCH_CONFIGS),
+        )
         snippets = {}
-        for pk, *headlines in rows:
+        for pk, start, end, *headlines in rows:
             best = max(headlines, key=lambda headline: headline.count(_MARK_START))
             if _MARK_START in best:
-                snippets[pk] = _marked(best)
+                snippets[pk] = _marked(_with_ellipses(best, start=start, end=end))
         return snippets
 
     snippets = {}
@@ -284,6 +295,25 @@ def search_snippets(*, ticket_ids: list[int], text: str) -> dict[int, SafeString
         if snippet:
             snippets[pk] = _marked(snippet)
     return snippets
+
+
+def _with_ellipses(headline: str, *, start: str, end: str) -> str:
+    """Mark with "…" the sides where a headline does not reach the document's edge.
+
+    ts_headline returns words from inside the document without saying so,
+    and a fragment that starts inside a compound such as "Second-Level"
+    would otherwise read as the beginning of the text.
+    """
+    words = _words_only(headline.replace(_MARK_START, "").replace(_MARK_STOP, ""))
+    prefix = "" if _words_only(start).startswith(words[:40]) else "… "
+    suffix = "" if _words_only(end).endswith(words[-40:]) else " …"
+    return prefix + headline + suffix
+
+
+def _words_only(text: str) -> str:
+    # ts_headline leaves out punctuation at a fragment's edges, so only the
+    # words are compared.
+    return _NON_WORD.sub(" ", text).strip()
 
 
 def _substring_snippet(document: str, words: tuple[str, ...]) -> str:
