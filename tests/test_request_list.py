@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 
 from accounts.models import Membership
 from helpcenter.models import Component, Project, RequestType, TicketType
+from tests.conftest import _make_user
 from tickets.list_state import ListState
 from tickets.models import Priority, RequestListPreference, Status, Ticket
 from tickets.services import comment_create, ticket_create
@@ -772,6 +773,17 @@ def test_sort_caption_only_above_rows(personas, make_ticket):
 
     assert "Sort by" in with_rows
     assert "Sort by" not in without_rows
+
+
+def test_reporter_choices_tell_same_names_apart(personas, reporter, colleague, alpha):
+    twin = _make_user("noah.other@alpha.example", colleague.full_name, alpha)
+
+    content = list_get(personas["reporter"]).content.decode()
+    options = re.search(r'<select name="reporter"[^>]*>(.*?)</select>', content)[1]
+
+    assert f">{colleague.full_name} ({colleague.email})</option>" in options
+    assert f">{twin.full_name} ({twin.email})</option>" in options
+    assert f">{reporter.full_name}</option>" in options
 
 
 def test_dates_filter_uses_user_dates(personas, make_ticket):

@@ -6,6 +6,7 @@ or organization makes the form invalid instead of reaching the query.
 """
 
 import unicodedata
+from collections import Counter
 
 import django_filters
 from django import forms
@@ -127,10 +128,29 @@ class ValuesModelMultipleChoiceField(ValuesChoiceMixin, forms.ModelMultipleChoic
         return super()._check_values(value)
 
 
+class UserChoiceIterator(ValuesModelChoiceIterator):
+    """Label users by name, adding the e-mail address where names repeat.
+
+    Two colleagues called "Noah Smith" would otherwise be two options that
+    nobody can tell apart.
+    """
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        rows = list(self.queryset.values_list("pk", "full_name", "email"))
+        names = Counter(name for _pk, name, _email in rows if name)
+        for pk, name, email in rows:
+            if not name:
+                yield (pk, email)
+            elif names[name] > 1:
+                yield (pk, f"{name} ({email})")
+            else:
+                yield (pk, name)
+
+
 class UserChoiceField(ValuesModelMultipleChoiceField):
-    def label_from_values(self, parts: list) -> str:
-        # The name, or the e-mail address of a user without a name.
-        return next((str(part) for part in parts if part), "")
+    iterator = UserChoiceIterator
 
 
 class ValuesModelChoiceField(ValuesChoiceMixin, forms.ModelChoiceField):
