@@ -5,4 +5,5 @@ outside the United States misread. Year-month-day with a 24-hour clock is
 what the requests overview and the CSV export show, so every page does.
 """
 
+SHORT_DATE_FORMAT = "Y-m-d"
 SHORT_DATETIME_FORMAT = "Y-m-d H:i"
