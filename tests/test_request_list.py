@@ -524,6 +524,70 @@ def test_filter_panel_stays_closed_on_later_pages(personas, make_ticket):
     assert '<details class="mt-3">' in response.content.decode()
 
 
+def _chips(response) -> list[tuple[str, str]]:
+    """Return (text, removal link) of each filter in use above the table."""
+    content = response.content.decode()
+    return [
+        (" ".join(text.split()), link.replace("&amp;", "&"))
+        for text, link in re.findall(
+            r'<li class="badge[^"]*">([^<]*)<a [^>]*href="([^"]+)"', content
+        )
+    ]
+
+
+def test_filters_in_use_show_above_the_closed_panel(personas, make_ticket):
+    make_ticket(priority=Priority.HIGH)
+
+    response = list_get(
+        personas["reporter"],
+        status=["open", "in_progress"],
+        priority="3",
+        created_after="2026-11-01",
+        q="export",
+    )
+
+    chips = _chips(response)
+    assert [text for text, _link in chips] == [
+        "Status: Open, In Progress",
+        "Priority: High",
+        "Created: from 2026-11-01",
+    ]
+    assert '<details class="mt-3">' in response.content.decode()
+    status_link = chips[0][1]
+    assert "status=" not in status_link
+    assert "priority=3" in status_link
+    assert "q=export" in status_link
+    created_link = chips[2][1]
+    assert "created_after" not in created_link
+    assert "status=open" in created_link
+
+
+def test_filters_in_use_name_project_and_reporter(personas, reporter, project):
+    response = list_get(personas["reporter"], project=project.pk, reporter=reporter.pk)
+
+    texts = [text for text, _link in _chips(response)]
+    assert texts == [f"Project: {project.name}", f"Reporter: {reporter.full_name}"]
+
+
+def test_invalid_filters_open_the_panel_without_chips(personas):
+    response = list_get(personas["reporter"], status="no-such-status")
+
+    assert response.status_code == 400
+    assert _chips(response) == []
+    assert '<details class="mt-3" open>' in response.content.decode()
+
+
+def test_filters_in_use_in_german(personas, reporter):
+    reporter.language = "de"
+    reporter.save(update_fields=["language"])
+
+    response = list_get(personas["reporter"], updated_before="2026-11-30")
+
+    assert [text for text, _link in _chips(response)] == [
+        "Aktualisiert: bis 30.11.2026"
+    ]
+
+
 def test_export_has_every_match_beyond_the_count_limit(personas, make_ticket, settings):
     settings.REQUEST_LIST_COUNT_LIMIT = 20
     tickets = [make_ticket() for _ in range(23)]

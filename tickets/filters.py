@@ -152,6 +152,10 @@ class UserChoiceIterator(ValuesModelChoiceIterator):
 class UserChoiceField(ValuesModelMultipleChoiceField):
     iterator = UserChoiceIterator
 
+    def label_from_values(self, parts: list) -> str:
+        # The name, or the e-mail address of a user without a name.
+        return next((str(part) for part in parts if part), "")
+
 
 class ValuesModelChoiceField(ValuesChoiceMixin, forms.ModelChoiceField):
     widget = FastSelect

@@ -9,8 +9,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import urlencode
 
+from django import forms
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from tickets.filters import RequestFilter
@@ -30,6 +33,16 @@ DEFAULT_PAGE_SIZE = 25
 DEFAULT_SORT = ("-updated",)
 # Sorts that an index of the ticket table delivers in order (tickets_upd_idx).
 INDEXED_SORTS = {("-updated",), ("updated",)}
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    """A filter in use, as the list names it above the table."""
+
+    label: str
+    value: str
+    # The list's query string without this filter.
+    remove_query: str
 
 
 @dataclass
@@ -55,6 +68,30 @@ class ListState:
             for name, value in self.filterset.form.data.lists()
             if name not in ignored and name in self._names and any(value)
         )
+
+    def active_filters(self) -> list[ActiveFilter]:
+        """Return the filters in use besides scope and search, in form order.
+
+        Empty for an invalid state, because its form shows the errors instead.
+        """
+        if not self.is_valid:
+            return []
+        form = self.filterset.form
+        active = []
+        for name, field in form.fields.items():
+            if name in ("scope", "organization", "q"):
+                continue
+            value = form.cleaned_data.get(name)
+            text = _filter_value_text(field, value)
+            if not text:
+                continue
+            widget_names = getattr(field.widget, "suffixes", None)
+            params = [f"{name}_{suffix}" for suffix in widget_names or ()] or [name]
+            removal = self.query_string(page=None, **dict.fromkeys(params))
+            active.append(
+                ActiveFilter(label=str(field.label), value=text, remove_query=removal)
+            )
+        return active
 
     @property
     def effective_sort(self) -> tuple[str, ...]:
@@ -137,6 +174,30 @@ class ListState:
             else:
                 names.append(name)
         return names + ["page"]
+
+
+def _filter_value_text(field: forms.Field, value) -> str:
+    """Return the chosen value of a filter field as text, "" when unset."""
+    if value in (None, "", [], ()):
+        return ""
+    if isinstance(value, slice):  # A date range, with either end optional.
+        start = date_format(value.start, "SHORT_DATE_FORMAT") if value.start else ""
+        stop = date_format(value.stop, "SHORT_DATE_FORMAT") if value.stop else ""
+        if start and stop:
+            return f"{start} – {stop}"
+        if start:
+            return _("from %(date)s") % {"date": start}
+        if stop:
+            return _("until %(date)s") % {"date": stop}
+        return ""
+    if isinstance(value, QuerySet):
+        if value.query.is_empty():
+            return ""
+        rows = value.values_list("pk", *field.label_fields)
+        return ", ".join(field.label_from_values(parts) for _pk, *parts in rows)
+    labels = {str(choice): label for choice, label in field.choices}
+    values = value if isinstance(value, (list, tuple)) else [value]
+    return ", ".join(str(labels.get(str(item), item)) for item in values)
 
 
 def list_state(*, user: User, query: QueryDict) -> ListState:

@@ -196,6 +196,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
             form[name] for name in form.fields if name not in FORM_OWN_FIELDS
         ],
         "scope_links": _scope_links(state, list_url),
+        "active_filters": state.active_filters(),
         "saved_filters": request.user.saved_filters.all(),
         "list_url": list_url,
         "query_string": state.query_string(page=None),
