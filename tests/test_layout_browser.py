@@ -117,3 +117,22 @@ def test_default_columns_fit_laptop_width(wide_row_ticket, live_server, laptop_p
     wrapper = page.locator(".table-responsive")
     assert page.locator("td.col-updated").is_visible()
     assert wrapper.evaluate("box => box.scrollWidth <= box.clientWidth")
+
+
+def test_filter_form_leaves_empty_fields_out(gearbox_ticket, live_server, laptop_page):
+    page = laptop_page
+    email = gearbox_ticket.reporter.email
+    log_in(page, live_server, "/accounts/login/", email, PASSWORD)
+    page.goto(f"{live_server.url}/requests/")
+
+    page.locator("summary", has_text="Filters").click()
+    page.select_option("select[name=status]", ["open"])
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url("**/requests/?**")
+
+    query = page.url.split("?", 1)[1]
+    assert "status=open" in query
+    assert "created_after" not in query
+    assert "status_group" not in query
+    assert "q=" not in query
+    assert page.locator("td.col-key").count() == 1
