@@ -1,5 +1,5 @@
 // Leave empty fields out of the requests overview's address when the filter
-// form is sent, so a copied or saved link holds only the filters in use.
+// form is sent, so a copied or saved link contains only the filters in use.
 document.querySelectorAll("form[data-drop-empty-fields]").forEach((form) => {
   let dropped = [];
   form.addEventListener("submit", () => {
