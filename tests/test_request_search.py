@@ -209,6 +209,23 @@ def test_snippet_marks_cut_text_with_ellipses(personas, make_ticket):
     assert not whole.endswith("…")
 
 
+@postgres_only
+def test_snippet_with_tag_keeps_edges(personas, make_ticket):
+    # PostgreSQL's parser reads "<div>" as a tag, which ts_headline leaves out.
+    make_ticket(
+        summary="Layout",
+        description="<p>The gearbox &lt;div&gt; hangs.</p>",
+    )
+
+    url = reverse("tickets:list") + "?" + urlencode({"q": "gearbox"})
+    content = personas["reporter"].get(url).content.decode()
+    snippets = re.findall(r'<div class="search-snippet[^"]*">(.*?)</div>', content)
+
+    assert len(snippets) == 1
+    assert not snippets[0].startswith("…"), snippets[0]
+    assert not snippets[0].endswith("…"), snippets[0]
+
+
 # Edits in the admin reach the search at once.
 
 

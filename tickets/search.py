@@ -44,6 +44,9 @@ _WORD = re.compile(r"\w+")
 _NON_WORD = re.compile(r"[\W_]+")
 _KEY = re.compile(r"^\s*([A-Za-z][A-Za-z0-9]{1,9})-([1-9][0-9]{0,8})\s*$")
 _NUMBER = re.compile(r"^\s*#?([1-9][0-9]{0,8})\s*$")
+# An XML or HTML tag such as "<div>" as PostgreSQL's default parser reads it.
+# ts_headline replaces tags with spaces, so the edge comparison drops them too.
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Markers ts_headline puts around a match; the text never contains them
 # because _CONTROL_CHARS removes them from the document.
@@ -305,8 +308,10 @@ def _with_ellipses(headline: str, *, start: str, end: str) -> str:
     would otherwise read as the beginning of the text.
     """
     words = _words_only(headline.replace(_MARK_START, "").replace(_MARK_STOP, ""))
-    prefix = "" if _words_only(start).startswith(words[:40]) else "… "
-    suffix = "" if _words_only(end).endswith(words[-40:]) else " …"
+    start_words = _words_only(_TAG.sub(" ", start))
+    end_words = _words_only(_TAG.sub(" ", end))
+    prefix = "" if start_words.startswith(words[:40]) else "… "
+    suffix = "" if end_words.endswith(words[-40:]) else " …"
     return prefix + headline + suffix
 
 
