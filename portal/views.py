@@ -2,10 +2,10 @@
 
 from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.templatetags.static import static
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 
-@require_GET
+@require_safe
 def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
     """Send /favicon.ico, which browsers and feed readers ask for, to the icon.
 

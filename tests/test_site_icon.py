@@ -22,6 +22,13 @@ def test_favicon_address_accepts_only_reading():
     assert Client().post("/favicon.ico").status_code == 405
 
 
+def test_favicon_address_redirects_head():
+    response = Client().head("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/static/img/favicon.svg"
+
+
 @pytest.mark.parametrize(
     "path, persona",
     [
