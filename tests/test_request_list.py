@@ -528,9 +528,9 @@ def _chips(response) -> list[tuple[str, str]]:
     """Return (text, removal link) of each filter in use above the table."""
     content = response.content.decode()
     return [
-        (" ".join(text.split()), link.replace("&amp;", "&"))
+        (" ".join(re.sub("</?bdi>", "", text).split()), link.replace("&amp;", "&"))
         for text, link in re.findall(
-            r'<li class="badge[^"]*">([^<]*)<a [^>]*href="([^"]+)"', content
+            r'<li class="badge[^"]*">(.*?)<a [^>]*href="([^"]+)"', content
         )
     ]
 
@@ -567,6 +567,16 @@ def test_filters_in_use_name_project_and_reporter(personas, reporter, project):
 
     texts = [text for text, _link in _chips(response)]
     assert texts == [f"Project: {project.name}", f"Reporter: {reporter.full_name}"]
+
+
+def test_reporter_chip_tells_same_names_apart(personas, colleague, alpha):
+    twin = _make_user("noah.other@alpha.example", colleague.full_name, alpha)
+
+    response = list_get(personas["reporter"], reporter=twin.pk)
+
+    assert [text for text, _link in _chips(response)] == [
+        f"Reporter: {twin.full_name} ({twin.email})"
+    ]
 
 
 def test_invalid_filters_open_the_panel_without_chips(personas):

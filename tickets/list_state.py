@@ -193,8 +193,9 @@ def _filter_value_text(field: forms.Field, value) -> str:
     if isinstance(value, QuerySet):
         if value.query.is_empty():
             return ""
-        rows = value.values_list("pk", *field.label_fields)
-        return ", ".join(field.label_from_values(parts) for _pk, *parts in rows)
+        # The chosen rows, labelled as the field's options label them, so two
+        # reporters of the same name differ here as they do in the list.
+        value = [str(pk) for pk in value.values_list("pk", flat=True)]
     labels = {str(choice): label for choice, label in field.choices}
     values = value if isinstance(value, (list, tuple)) else [value]
     return ", ".join(str(labels.get(str(item), item)) for item in values)
