@@ -839,6 +839,16 @@ def test_list_and_request_page_write_times_alike(
     assert f">{in_list}</time>" in page
 
 
+def test_table_keeps_explicit_roles_for_the_phone_layout(personas, make_ticket):
+    make_ticket(summary="Gearbox hangs")
+
+    content = list_get(personas["reporter"]).content.decode()
+
+    assert '<table role="table"' in content
+    assert '<th role="columnheader" scope="col"' in content
+    assert '<tr role="row"><td class="col-key" role="cell"' in content
+
+
 def test_sort_caption_only_above_rows(personas, make_ticket):
     make_ticket(summary="Gearbox hangs")
 
