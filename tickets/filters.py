@@ -7,6 +7,7 @@ or organization makes the form invalid instead of reaching the query.
 
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable, Iterator
 
 import django_filters
 from django import forms
@@ -78,8 +79,7 @@ class ValuesModelChoiceIterator(ModelChoiceIterator):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         rows = self.queryset.values_list("pk", *self.field.label_fields)
-        for pk, *parts in rows:
-            yield (pk, self.field.label_from_values(parts))
+        yield from self.field.choices_from_rows(rows)
 
 
 class ValuesChoiceMixin:
@@ -93,6 +93,11 @@ class ValuesChoiceMixin:
 
     def label_from_values(self, parts: list) -> str:
         return " · ".join(str(part) for part in parts if part)
+
+    def choices_from_rows(self, rows: Iterable[tuple]) -> Iterator[tuple]:
+        """Yield (pk, label) for rows of the primary key and the label fields."""
+        for pk, *parts in rows:
+            yield (pk, self.label_from_values(parts))
 
 
 # Primary keys are 64-bit integers. A longer number in the query string is
@@ -128,17 +133,16 @@ class ValuesModelMultipleChoiceField(ValuesChoiceMixin, forms.ModelMultipleChoic
         return super()._check_values(value)
 
 
-class UserChoiceIterator(ValuesModelChoiceIterator):
-    """Label users by name, adding the e-mail address where names repeat.
+class UserChoiceField(ValuesModelMultipleChoiceField):
+    """Users labelled by name, with the e-mail address where names repeat.
 
     Two colleagues called "Noah Smith" would otherwise be two options that
-    nobody can tell apart.
+    no one can tell apart. A user without a name is labelled by e-mail.
+    The field expects label_fields=("full_name", "email").
     """
 
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        rows = list(self.queryset.values_list("pk", "full_name", "email"))
+    def choices_from_rows(self, rows: Iterable[tuple]) -> Iterator[tuple]:
+        rows = list(rows)
         names = Counter(name for _pk, name, _email in rows if name)
         for pk, name, email in rows:
             if not name:
@@ -147,14 +151,6 @@ class UserChoiceIterator(ValuesModelChoiceIterator):
                 yield (pk, f"{name} ({email})")
             else:
                 yield (pk, name)
-
-
-class UserChoiceField(ValuesModelMultipleChoiceField):
-    iterator = UserChoiceIterator
-
-    def label_from_values(self, parts: list) -> str:
-        # The name, or the e-mail address of a user without a name.
-        return next((str(part) for part in parts if part), "")
 
 
 class ValuesModelChoiceField(ValuesChoiceMixin, forms.ModelChoiceField):

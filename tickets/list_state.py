@@ -33,6 +33,8 @@ DEFAULT_PAGE_SIZE = 25
 DEFAULT_SORT = ("-updated",)
 # Sorts that an index of the ticket table delivers in order (tickets_upd_idx).
 INDEXED_SORTS = {("-updated",), ("updated",)}
+# Form fields that are not filters: the scope switch and the search box.
+SCOPE_AND_SEARCH_FIELDS = ("scope", "organization", "q")
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ class ListState:
     @property
     def has_filters(self) -> bool:
         """Return whether any filter besides scope and search has a value."""
-        ignored = {"scope", "organization", "q", "page"}
+        ignored = {*SCOPE_AND_SEARCH_FIELDS, "page"}
         return any(
             value
             for name, value in self.filterset.form.data.lists()
@@ -79,7 +81,7 @@ class ListState:
         form = self.filterset.form
         active = []
         for name, field in form.fields.items():
-            if name in ("scope", "organization", "q"):
+            if name in SCOPE_AND_SEARCH_FIELDS:
                 continue
             value = form.cleaned_data.get(name)
             text = _filter_value_text(field, value)

@@ -14,8 +14,8 @@ import django_tables2 as tables
 from django.db.models import Choices, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Left
 from django.urls import reverse
-from django.utils import dateformat, timezone
-from django.utils.formats import get_format
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
@@ -342,7 +342,7 @@ def _time(value) -> SafeString:
     return format_html(
         '<time datetime="{}">{}</time>',
         local.isoformat(),
-        dateformat.format(local, get_format("SHORT_DATETIME_FORMAT")),
+        date_format(local, "SHORT_DATETIME_FORMAT"),
     )
 
 

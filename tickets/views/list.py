@@ -18,16 +18,20 @@ from django.views.decorators.http import require_GET
 
 from tickets.export import csv_filename, csv_rows
 from tickets.filters import Scope
-from tickets.list_state import INDEXED_SORTS, PAGE_SIZES, ListState, list_state
+from tickets.list_state import (
+    INDEXED_SORTS,
+    PAGE_SIZES,
+    SCOPE_AND_SEARCH_FIELDS,
+    ListState,
+    list_state,
+)
 from tickets.search import search_snippets
 from tickets.tables import (
     COLUMN_LABELS,
     COLUMN_SPECS,
     REQUIRED_COLUMNS,
     RequestTable,
-)  # Filter fields that the page shows elsewhere than in the filter panel.
-
-FORM_OWN_FIELDS = ("scope", "organization", "q")
+)
 
 
 class CappedPaginator(Paginator):
@@ -193,7 +197,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "table": table,
         "filter_fields": [
-            form[name] for name in form.fields if name not in FORM_OWN_FIELDS
+            form[name] for name in form.fields if name not in SCOPE_AND_SEARCH_FIELDS
         ],
         "scope_links": _scope_links(state, list_url),
         "active_filters": state.active_filters(),
