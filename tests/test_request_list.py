@@ -116,7 +116,7 @@ def test_scope_organization_rejects_foreign_organization(
 
 
 @pytest.mark.parametrize("organization", ["alpha", "999999"])
-def test_foreign_organization_error_names_the_way_out(personas, alpha, organization):
+def test_foreign_organization_error_message(personas, alpha, organization):
     value = alpha.pk if organization == "alpha" else organization
 
     content = list_get(
@@ -535,7 +535,7 @@ def _chips(response) -> list[tuple[str, str]]:
     ]
 
 
-def test_filters_in_use_show_above_the_closed_panel(personas, make_ticket):
+def test_chips_show_filters_in_use(personas, make_ticket):
     make_ticket(priority=Priority.HIGH)
 
     response = list_get(
@@ -562,7 +562,7 @@ def test_filters_in_use_show_above_the_closed_panel(personas, make_ticket):
     assert "status=open" in created_link
 
 
-def test_filters_in_use_name_project_and_reporter(personas, reporter, project):
+def test_chips_name_project_and_reporter(personas, reporter, project):
     response = list_get(personas["reporter"], project=project.pk, reporter=reporter.pk)
 
     texts = [text for text, _link in _chips(response)]
@@ -579,7 +579,7 @@ def test_reporter_chip_tells_same_names_apart(personas, colleague, alpha):
     ]
 
 
-def test_invalid_filters_open_the_panel_without_chips(personas):
+def test_invalid_filters_open_panel(personas):
     response = list_get(personas["reporter"], status="no-such-status")
 
     assert response.status_code == 400
@@ -587,7 +587,7 @@ def test_invalid_filters_open_the_panel_without_chips(personas):
     assert '<details class="mt-3" open>' in response.content.decode()
 
 
-def test_filters_in_use_in_german(personas, reporter):
+def test_chips_in_german(personas, reporter):
     reporter.language = "de"
     reporter.save(update_fields=["language"])
 
@@ -747,7 +747,7 @@ def test_query_count_does_not_grow_with_rows(
     assert many <= 13
 
 
-def test_filtered_sorted_list_finds_its_matches_once(personas, make_ticket):
+def test_filtered_sorted_list_matches_once(personas, make_ticket):
     for priority in (Priority.LOW, Priority.HIGH, Priority.CRITICAL):
         make_ticket(priority=priority)
     url = f"{LIST_URL}?{urlencode({'status_group': 'open', 'sort': '-priority'})}"
@@ -768,7 +768,7 @@ def test_filtered_sorted_list_finds_its_matches_once(personas, make_ticket):
     assert len(filtering) == 1, filtering
 
 
-def test_filtered_sorted_pages_cover_every_match_once(personas, make_ticket, settings):
+def test_filtered_sorted_pages_cover_matches(personas, make_ticket, settings):
     settings.REQUEST_LIST_COUNT_LIMIT = 20
     for number in range(23):
         make_ticket(priority=[Priority.LOW, Priority.HIGH][number % 2])
@@ -790,13 +790,11 @@ def test_filtered_sorted_pages_cover_every_match_once(personas, make_ticket, set
     assert len(set(keys[0] + keys[1])) == 20
     assert "More than 20 requests" in pages[0].content.decode()
     priorities = dict(Ticket.objects.values_list("number", "priority"))
-    shown = [priorities[int(key.split("-")[1])] for key in keys[0] + keys[1]]
-    assert shown == sorted(shown, reverse=True)
+    shown_priorities = [priorities[int(key.split("-")[1])] for key in keys[0] + keys[1]]
+    assert shown_priorities == sorted(shown_priorities, reverse=True)
 
 
-def test_rows_read_by_key_apply_access_rule(
-    personas, colleague, shared_ticket, monkeypatch
-):
+def test_keyed_rows_apply_access_rule(personas, colleague, shared_ticket, monkeypatch):
     # The keys and the rows of a searched list are two queries. Access lost
     # between them must hide the request, as it would in a single query.
     read_rows = ListState.rows
@@ -822,7 +820,7 @@ def test_rows_read_by_key_apply_access_rule(
         ("de", r"\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}"),
     ],
 )
-def test_list_and_request_page_write_times_alike(
+def test_list_and_detail_times_match(
     personas, reporter, make_ticket, language, pattern
 ):
     ticket = make_ticket()
@@ -839,7 +837,7 @@ def test_list_and_request_page_write_times_alike(
     assert f">{in_list}</time>" in page
 
 
-def test_table_keeps_explicit_roles_for_the_phone_layout(personas, make_ticket):
+def test_table_has_explicit_roles(personas, make_ticket):
     make_ticket(summary="Gearbox hangs")
 
     content = list_get(personas["reporter"]).content.decode()

@@ -144,7 +144,7 @@ def test_snippet_highlights_german_stem(personas, make_ticket):
     assert "<mark>Drucker</mark>" in content
 
 
-def test_search_pages_cover_every_match_once(personas, make_ticket, settings):
+def test_search_pages_cover_matches(personas, make_ticket, settings):
     settings.REQUEST_LIST_COUNT_LIMIT = 20
     for number in range(23):
         make_ticket(summary=f"Gearbox {number}", description="gearbox " * number)
@@ -171,7 +171,7 @@ def test_search_pages_cover_every_match_once(personas, make_ticket, settings):
     assert "The pages show the first 20 requests" in pages[1]
 
 
-def test_search_finds_matches_once_per_page(personas, make_ticket):
+def test_search_matches_once_per_page(personas, make_ticket):
     for _ in range(3):
         make_ticket(summary="Gearbox hangs")
     url = reverse("tickets:list") + "?" + urlencode({"q": "gearbox"})
@@ -191,7 +191,7 @@ def test_search_finds_matches_once_per_page(personas, make_ticket):
 
 
 @postgres_only
-def test_snippet_marks_cut_text_with_ellipses(personas, make_ticket):
+def test_snippet_ellipses_mark_cut_text(personas, make_ticket):
     filler = " ".join(f"word{number}" for number in range(80))
     make_ticket(summary="Middle", description=f"{filler} gearbox {filler}")
     make_ticket(summary="Whole", description="The gearbox hangs.")

@@ -18,7 +18,7 @@ def test_favicon_address_redirects_to_the_icon():
     assert finders.find("img/favicon.svg")
 
 
-def test_favicon_address_accepts_only_reading():
+def test_favicon_address_rejects_post():
     assert Client().post("/favicon.ico").status_code == 405
 
 

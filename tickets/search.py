@@ -54,8 +54,9 @@ _MARK_START = "\x02"
 _MARK_STOP = "\x03"
 SNIPPET_CHARS = 200
 # Characters of a document's start and end read to tell whether a snippet
-# reaches them.
+# reaches them, and the characters of the snippet compared with them.
 SNIPPET_EDGE_CHARS = 400
+SNIPPET_EDGE_MATCH = 40
 
 
 def uses_full_text_search() -> bool:
@@ -310,8 +311,8 @@ def _with_ellipses(headline: str, *, start: str, end: str) -> str:
     words = _words_only(headline.replace(_MARK_START, "").replace(_MARK_STOP, ""))
     start_words = _words_only(_TAG.sub(" ", start))
     end_words = _words_only(_TAG.sub(" ", end))
-    prefix = "" if start_words.startswith(words[:40]) else "… "
-    suffix = "" if end_words.endswith(words[-40:]) else " …"
+    prefix = "" if start_words.startswith(words[:SNIPPET_EDGE_MATCH]) else "… "
+    suffix = "" if end_words.endswith(words[-SNIPPET_EDGE_MATCH:]) else " …"
     return prefix + headline + suffix
 
 
